@@ -13,6 +13,8 @@ export interface SwcNode {
   parent: number;
   /** ESWC and other extra columns, in file order. */
   extra?: number[];
+  /** 1-based line of the source file the node was read from, so problems can point at it. */
+  line?: number;
 }
 
 export interface Tree {

@@ -35,7 +35,7 @@ export class PluginRegistry {
   private variants = new Map<string, VariantRef>();
   readonly problems: RegistryProblem[] = [];
 
-  constructor(private readonly hostVersion: string, private readonly roots: PluginRoot[] = pluginRoots()) {
+  constructor(private readonly hostVersion: string, readonly roots: PluginRoot[] = pluginRoots()) {
     this.scan();
   }
 

@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import { pluginsCommand } from './plugins.js';
 import { runCommand } from './run.js';
+import { benchCommand } from './bench.js';
+import { demoCommand } from './demo.js';
+import { scoreCommand } from './score.js';
+import { featuresCommand } from './features.js';
+import { datasetCommand } from './dataset.js';
 
 /** A CLI command module: one file per command (or command group) in this folder. */
 export interface CommandModule {
@@ -11,4 +16,9 @@ export interface CommandModule {
 export const commandModules: CommandModule[] = [
   pluginsCommand,
   runCommand,
+  benchCommand,
+  demoCommand,
+  scoreCommand,
+  featuresCommand,
+  datasetCommand,
 ];
