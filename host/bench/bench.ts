@@ -15,7 +15,8 @@ export interface BenchImage {
   imagePath: string;
   goldPath: string | null;
   seed: Vec3 | null;
-  spacing: Vec3;
+  /** Voxel size in µm; null when unknown (then scores stay in voxels). */
+  spacing: Vec3 | null;
   sha256?: string;
 }
 

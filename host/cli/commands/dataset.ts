@@ -5,7 +5,7 @@ import { cliContainer } from '../context.js';
 import { formatTable } from '../format.js';
 import { parseNonNegativeInt, parsePoint, parseTriple } from '../parse-args.js';
 import { Tokens, type ProgressFactory } from '../../container.js';
-import { UsageError } from '../../core/errors.js';
+import { NeurotraceError, UsageError } from '../../core/errors.js';
 import type { Vec3 } from '../../core/volume.js';
 import { readSwc } from '../../io/swc.js';
 import { totalLength } from '../../morph/tree-index.js';
@@ -109,14 +109,20 @@ const fmt = (v: number | undefined, digits: number) => (v === undefined || !Numb
 async function infoAction(dir: string, o: InfoOpts): Promise<void> {
   const m = await readDatasetManifest(dir);
   const rows = [];
+  const problems: string[] = [];
   for (const e of m.images) {
     const paths = resolveImagePaths(dir, e);
     let nodes: number | undefined;
     let length: number | undefined;
     if (paths.gold) {
-      const tree = await readSwc(paths.gold);
-      nodes = tree.nodes.length;
-      length = totalLength(tree, e.spacingKnown === false ? undefined : (e.spacing as Vec3));
+      try {
+        const tree = await readSwc(paths.gold);
+        nodes = tree.nodes.length;
+        length = totalLength(tree, e.spacingKnown === false ? undefined : (e.spacing as Vec3));
+      } catch (err) {
+        // one unreadable gold should not hide the rest of the table
+        problems.push((err as Error).message);
+      }
     }
     let hash: string | undefined;
     if (o.verify) {
@@ -124,7 +130,8 @@ async function infoAction(dir: string, o: InfoOpts): Promise<void> {
         await verifyImageHash(dir, e);
         hash = 'ok';
       } catch (err) {
-        hash = `FAILED: ${(err as Error).message}`;
+        hash = 'FAILED';
+        problems.push((err as Error).message);
       }
     }
     rows.push({ e, nodes, length, hash });
@@ -136,6 +143,7 @@ async function infoAction(dir: string, o: InfoOpts): Promise<void> {
         id: e.id, dims: e.dims, spacing: e.spacing, spacingKnown: e.spacingKnown !== false, dtype: e.dtype, snr: e.snr ?? null, cnr: e.cnr ?? null,
         goldNodes: nodes ?? null, goldLength: length ?? null, goldLengthUnit: e.spacingKnown === false ? 'voxel' : 'micron', ...(hash ? { verify: hash } : {}),
       })),
+      ...(problems.length ? { problems } : {}),
     }, null, 2) + '\n');
     return;
   }
@@ -151,7 +159,8 @@ async function infoAction(dir: string, o: InfoOpts): Promise<void> {
   });
   process.stdout.write(`${m.name} (${m.createdBy.command} by neurotrace ${m.createdBy.version}): ${m.images.length} image${m.images.length === 1 ? '' : 's'}\n`);
   process.stdout.write(formatTable(header, table));
-  if (o.verify && rows.some((r) => r.hash !== 'ok')) throw new UsageError(`${dir}: some images no longer match the sha256 in dataset.json`);
+  for (const p of problems) process.stderr.write(`warning: ${p}\n`);
+  if (problems.length) throw new NeurotraceError(`${dir}: ${problems.length} problem${problems.length === 1 ? '' : 's'} found (see the warnings above)`);
 }
 
 export const datasetCommand: CommandModule = {
