@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../core/paths.js';
 import type { JobMessage, JobSpec } from './job-protocol.js';
 import type { RunStatus } from './run-store.js';
+import { killTree } from './kill-tree.js';
 
 export interface JobLimits { timeoutSec: number; memoryMiB: number }
 
@@ -50,6 +51,8 @@ export function runJobProcess(spec: JobSpec, limits: JobLimits, onProgress?: (f:
     const child = fork(workerPath(), [], {
       execArgv: [`--max-old-space-size=${heapMiB}`],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      // Under vitest the parent may prefer .ts plugin sources; the job is plain Node and must not.
+      env: { ...process.env, VITEST: '', VITEST_WORKER_ID: '', VITEST_POOL_ID: '' },
       serialization: 'advanced',
     });
     const out: JobOutcome = {
@@ -62,7 +65,7 @@ export function runJobProcess(spec: JobSpec, limits: JobLimits, onProgress?: (f:
     let killedFor: 'timeout' | 'oom' | undefined;
     let peak = 0;
     child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-8192); });
-    const kill = (why: 'timeout' | 'oom') => { if (!killedFor && !traced) { killedFor = why; child.kill('SIGKILL'); } };
+    const kill = (why: 'timeout' | 'oom') => { if (!killedFor && !traced) { killedFor = why; if (child.pid) killTree(child.pid); else child.kill('SIGKILL'); } };
     const timer = setTimeout(() => kill('timeout'), limits.timeoutSec * 1000);
     const poll = setInterval(() => {
       const s = child.pid ? procStatusMiB(child.pid) : null;

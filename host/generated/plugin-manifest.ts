@@ -55,6 +55,7 @@ export interface PluginManifest {
     timeoutSec: number;
     memoryMiB: number;
   };
+  vaa3d?: Vaa3DMapping;
 }
 export interface TypeScriptRuntime {
   kind: 'typescript';
@@ -77,11 +78,14 @@ export interface NativeRuntime {
 export interface CommandRuntime {
   kind: 'command';
   /**
-   * argv template; placeholders {image} {output} {seed} {scratch} {param:NAME}.
+   * argv template, one element per argument (never passed through a shell). Placeholders: {image} input image in imageFormat, {output} SWC to write, {seed} first seed 'x,y,z' (0-based voxels; empty without seeds), {marker} a Vaa3D .marker file of all seeds (1-based; 'NULL' without seeds), {params} a JSON file of all parameters, {param:NAME} one parameter's value, {scratch} the job's private folder, {plugin} the plugin folder. A leading './' or '../' is relative to the plugin folder.
    *
    * @minItems 1
    */
   command: [string, ...string[]];
+  /**
+   * File format the host writes the input image in: 'tif' (ImageJ-compatible TIFF stack) or 'v3draw' (Vaa3D raw, 43-byte header, little-endian).
+   */
   imageFormat?: 'tif' | 'v3draw';
 }
 export interface HostRuntime {
@@ -107,4 +111,74 @@ export interface VariantPreset {
    * The original Vaa3D bench command line this preset reproduces.
    */
   benchCommand?: string;
+}
+/**
+ * How 'neurotrace vaa3d -x <plugin> -f <func> -i <img> [-o <swc>] -p ...' maps a BigNeuron bench command line onto this plugin's variants, so existing scripts run unchanged.
+ */
+export interface Vaa3DMapping {
+  /**
+   * Names -x accepts (Vaa3D plugin or library names, e.g. vn2). Like Vaa3D, -x also matches a unique substring of one of them.
+   *
+   * @minItems 1
+   */
+  plugins: [string, ...string[]];
+  /**
+   * @minItems 1
+   */
+  functions: [Vaa3DFunction, ...Vaa3DFunction[]];
+}
+export interface Vaa3DFunction {
+  /**
+   * The -f function name (exact match).
+   */
+  name: string;
+  /**
+   * Variant whose runtime runs this function. The parameters are the schema defaults, then 'fixed', then the -p values; when they equal another variant's preset exactly, that variant is reported instead (so '-p NULL 0 AUTO 1 1 1 1 5 0 0 0' runs as app2new1).
+   */
+  variant: string;
+  description?: string;
+  /**
+   * The positional -p values, in order. Missing trailing values keep the defaults; more values than listed are refused.
+   */
+  args?: Vaa3DArgument[];
+  /**
+   * How many -p values are required (Advantra, for example, refuses anything but all 8).
+   */
+  minArgs?: number;
+  /**
+   * Parameters this function always sets (values the original could not change from the command line, when they differ from the schema defaults).
+   */
+  fixed?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Output SWC when -o is absent: a path template where {image} is the -i path as given (e.g. '{image}_app2.swc'). Default: <image>.<variant>.swc.
+   */
+  output?: string;
+}
+export interface Vaa3DArgument {
+  /**
+   * The name Vaa3D's help text gives this position (e.g. bkg_thresh); error messages use it.
+   */
+  label: string;
+  /**
+   * What the value is: 'param' sets the parameter named by 'param'; 'marker' is a .marker file whose points become the seeds ('NULL' or an empty value: no seeds); 'channel' selects the channel to trace; 'ignored' is accepted and dropped (a value the original plugin never read).
+   */
+  role?: 'param' | 'marker' | 'channel' | 'ignored';
+  /**
+   * For role 'param': the parameter this value sets.
+   */
+  param?: string;
+  /**
+   * For role 'param': how the text is converted. 'bool' takes 0/1 (any integer: non-zero is true, as Vaa3D's atoi test) or true/false. Default: from the parameter's schema.
+   */
+  type?: 'integer' | 'number' | 'bool' | 'string';
+  /**
+   * Words passed through unchanged instead of being converted, e.g. ["AUTO"].
+   */
+  literals?: string[];
+  /**
+   * For role 'channel': 0 if the plugin counts channels from 0 (APP2), 1 if from 1 (most others).
+   */
+  channelBase?: 0 | 1;
 }

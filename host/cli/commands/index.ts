@@ -6,6 +6,7 @@ import { demoCommand } from './demo.js';
 import { scoreCommand } from './score.js';
 import { featuresCommand } from './features.js';
 import { datasetCommand } from './dataset.js';
+import { consensusCommand } from './consensus.js';
 import { vaa3dCommand } from './vaa3d.js';
 
 /** A CLI command module: one file per command (or command group) in this folder. */
@@ -22,5 +23,6 @@ export const commandModules: CommandModule[] = [
   scoreCommand,
   featuresCommand,
   datasetCommand,
+  consensusCommand,
   vaa3dCommand,
 ];
