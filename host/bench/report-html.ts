@@ -31,7 +31,7 @@ export async function renderReportHtml(rows: LeaderboardRow[], records: RunRecor
     plots.push(`<h2>${esc(pds.key)} per variant</h2><p>${esc(pds.description)}; lower is better. One point per image.</p>` + await svg({
       width, height: 260, data: { values: pdsData },
       layer: [
-        { mark: { type: 'boxplot', extent: 1.5, opacity: 0.5 }, encoding: { x: { field: 'variant', type: 'nominal', sort: order, axis: { labelAngle: -45 } }, y: { field: 'value', type: 'quantitative', title: pds.key } } },
+        { mark: { type: 'boxplot', extent: 1.5, opacity: 0.5 }, encoding: { x: { field: 'variant', type: 'nominal', sort: order, axis: { labelAngle: -45, labelLimit: 260 } }, y: { field: 'value', type: 'quantitative', title: pds.key } } },
         { mark: { type: 'point', filled: true, size: 18, opacity: 0.7 }, encoding: { x: { field: 'variant', type: 'nominal', sort: order }, y: { field: 'value', type: 'quantitative' } } },
       ],
     }));
@@ -40,14 +40,14 @@ export async function renderReportHtml(rows: LeaderboardRow[], records: RunRecor
     plots.push('<h2>Wall time per variant</h2><p>Seconds per image (log scale), successful runs.</p>' + await svg({
       width, height: 220, data: { values: timeData },
       mark: { type: 'point', filled: true, size: 20, opacity: 0.7 },
-      encoding: { x: { field: 'variant', type: 'nominal', sort: order, axis: { labelAngle: -45 } }, y: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'wall seconds' } },
+      encoding: { x: { field: 'variant', type: 'nominal', sort: order, axis: { labelAngle: -45, labelLimit: 260 } }, y: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'wall seconds' } },
     }));
   }
   if (heat.length) {
     plots.push(`<h2>Image × variant ${esc(pds.key)}</h2><p>Grey cells: no score (the run failed or had no gold standard).</p>` + await svg({
       width, height: Math.max(120, new Set(heat.map((h) => h.image)).size * 16), data: { values: heat },
       layer: [
-        { mark: 'rect', encoding: { x: { field: 'variant', type: 'nominal', sort: order, axis: { labelAngle: -45 } }, y: { field: 'image', type: 'nominal' }, color: { value: '#ddd' } } },
+        { mark: 'rect', encoding: { x: { field: 'variant', type: 'nominal', sort: order, axis: { labelAngle: -45, labelLimit: 260 } }, y: { field: 'image', type: 'nominal' }, color: { value: '#ddd' } } },
         { transform: [{ filter: 'datum.value !== null' }], mark: 'rect', encoding: { x: { field: 'variant', type: 'nominal', sort: order }, y: { field: 'image', type: 'nominal' }, color: { field: 'value', type: 'quantitative', title: pds.key, scale: { scheme: 'viridis', reverse: true } }, tooltip: [{ field: 'variant' }, { field: 'image' }, { field: 'value', format: '.3f' }, { field: 'status' }] } },
       ],
     }));
