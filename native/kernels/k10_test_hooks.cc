@@ -1,0 +1,96 @@
+// Synchronous hooks into the small image kernels (K10: EDT, thinning, component labelling) and
+// the GD path merge for the test suite (names start with _test): each takes small typed arrays
+// and returns plain arrays, so tests can check a kernel against a brute-force reference.
+#include <napi.h>
+
+#include <vector>
+
+#include "core/registry.h"
+#include "kernels/cc_label.h"
+#include "kernels/edt.h"
+#include "kernels/gd_marker.h"
+#include "kernels/thinning2d.h"
+
+namespace {
+
+using namespace nt;
+
+kern::Dims dimsOf(const Napi::Value& v) {
+  Napi::Array a = v.As<Napi::Array>();
+  return kern::Dims{a.Get(0u).As<Napi::Number>().Int64Value(), a.Get(1u).As<Napi::Number>().Int64Value(),
+                    a.Get(2u).As<Napi::Number>().Int64Value()};
+}
+
+const uint8_t* bytesOf(const Napi::Env& env, const Napi::Value& v, const kern::Dims& d) {
+  Napi::Uint8Array a = v.As<Napi::Uint8Array>();
+  if (static_cast<int64_t>(a.ElementLength()) != d.voxels()) throw Napi::RangeError::New(env, "dims do not match the voxel count");
+  return a.Data();
+}
+
+// _testEdt(mask, dims, planar) -> Float32Array of squared distances
+Napi::Value testEdt(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const kern::Dims d = dimsOf(info[1]);
+  const std::vector<float> r = kern::edtSquared(bytesOf(env, info[0], d), d, info[2].As<Napi::Boolean>().Value());
+  Napi::Float32Array out = Napi::Float32Array::New(env, r.size());
+  for (size_t i = 0; i < r.size(); ++i) out[i] = r[i];
+  return out;
+}
+
+// _testThin(image, [nx, ny, 1], idlePass) -> Uint8Array
+Napi::Value testThin(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const kern::Dims d = dimsOf(info[1]);
+  const uint8_t* in = bytesOf(env, info[0], d);
+  Napi::Uint8Array out = Napi::Uint8Array::New(env, static_cast<size_t>(d.voxels()));
+  kern::thinZhangSuen(in, out.Data(), d.nx, d.ny,
+                      info[2].As<Napi::Boolean>().Value() ? kern::ThinStop::IdlePass : kern::ThinStop::FirstIdleSubiteration);
+  return out;
+}
+
+// _testLabel(mask, dims, connectivity) -> {label: Int32Array, size: Float64Array}
+Napi::Value testLabel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const kern::Dims d = dimsOf(info[1]);
+  const kern::ComponentLabels c = kern::labelComponents(bytesOf(env, info[0], d), d, info[2].As<Napi::Number>().Int32Value());
+  Napi::Object out = Napi::Object::New(env);
+  Napi::Int32Array label = Napi::Int32Array::New(env, c.label.size());
+  for (size_t i = 0; i < c.label.size(); ++i) label[i] = c.label[i];
+  Napi::Float64Array size = Napi::Float64Array::New(env, c.size.size());
+  for (size_t i = 0; i < c.size.size(); ++i) size[i] = static_cast<double>(c.size[i]);
+  out.Set("label", label);
+  out.Set("size", size);
+  return out;
+}
+
+// _testMergeBack(paths: Float64Array[] of x,y,z triples, end first) -> Float64Array[] segments
+Napi::Value testMergeBack(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array in = info[0].As<Napi::Array>();
+  std::vector<std::vector<gd::Point>> paths;
+  for (uint32_t i = 0; i < in.Length(); ++i) {
+    Napi::Float64Array a = in.Get(i).As<Napi::Float64Array>();
+    std::vector<gd::Point> p;
+    for (size_t k = 0; k + 2 < a.ElementLength(); k += 3) p.push_back({a[k], a[k + 1], a[k + 2]});
+    paths.push_back(std::move(p));
+  }
+  const auto segs = gd::mergeBackTracedPaths(paths);
+  Napi::Array out = Napi::Array::New(env, segs.size());
+  for (size_t s = 0; s < segs.size(); ++s) {
+    Napi::Float64Array a = Napi::Float64Array::New(env, 3 * segs[s].size());
+    for (size_t k = 0; k < segs[s].size(); ++k) {
+      a[3 * k] = segs[s][k].x;
+      a[3 * k + 1] = segs[s][k].y;
+      a[3 * k + 2] = segs[s][k].z;
+    }
+    out.Set(static_cast<uint32_t>(s), a);
+  }
+  return out;
+}
+
+}  // namespace
+
+NT_EXPORT("_testEdt", testEdt);
+NT_EXPORT("_testThin", testThin);
+NT_EXPORT("_testLabel", testLabel);
+NT_EXPORT("_testMergeBack", testMergeBack);
