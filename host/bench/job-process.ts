@@ -70,7 +70,9 @@ export function runJobProcess(spec: JobSpec, limits: JobLimits, onProgress?: (f:
     const poll = setInterval(() => {
       const s = child.pid ? procStatusMiB(child.pid) : null;
       if (!s) return;
-      peak = Math.max(peak, s.hwm || s.rss);
+      // A zombie (exited, not yet reaped) has no Vm* lines: NaN must not poison the maximum.
+      const seen = Number.isFinite(s.hwm) ? s.hwm : s.rss;
+      if (Number.isFinite(seen)) peak = Math.max(peak, seen);
       if (s.rss > limits.memoryMiB) kill('oom');
     }, 100);
     child.on('message', (m: JobMessage) => {
@@ -81,7 +83,7 @@ export function runJobProcess(spec: JobSpec, limits: JobLimits, onProgress?: (f:
           clearTimeout(timer);
           Object.assign(out, { nodeCount: m.nodeCount, meta: m.meta, imageSha256: m.imageSha256, wallSeconds: m.traceSeconds });
           break;
-        case 'usage': out.cpuSeconds = m.cpuSeconds; peak = Math.max(peak, m.peakRssMiB); break;
+        case 'usage': out.cpuSeconds = m.cpuSeconds; if (Number.isFinite(m.peakRssMiB)) peak = Math.max(peak, m.peakRssMiB); break;
         case 'scored': out.scores = m.scores; out.scoreError = m.scoreError; break;
         case 'failed': failed = m; break;
       }

@@ -96,7 +96,7 @@ std::vector<double> rayGradientProfile(const std::vector<double>& ray) {
   return out;
 }
 
-std::vector<Voxel3> rayBurstShape(const BoxView16& img, const Vec3& c) {
+std::vector<GridVoxel> rayBurstShape(const BoxView16& img, const Vec3& c) {
   constexpr int kSamples = 26, kTheta = 20, kPhi = 10;
   constexpr double kStep = 0.3;
   const double a = 360.0 / kTheta, b = 180.0 / kPhi, rad = M_PI / 180.0;
@@ -168,7 +168,7 @@ std::vector<Voxel3> rayBurstShape(const BoxView16& img, const Vec3& c) {
     }
   }
 
-  std::vector<Voxel3> out;
+  std::vector<GridVoxel> out;
   for (int j = 1; j <= kPhi; ++j)
     for (int i = 1; i <= kTheta; ++i) {
       if (!(R[i][j] > 1.0)) continue;
@@ -177,14 +177,14 @@ std::vector<Voxel3> rayBurstShape(const BoxView16& img, const Vec3& c) {
         out.push_back({roundHalfAway(p.x), roundHalfAway(p.y), roundHalfAway(p.z)});
       }
     }
-  std::sort(out.begin(), out.end(), [](const Voxel3& l, const Voxel3& r) {
+  std::sort(out.begin(), out.end(), [](const GridVoxel& l, const GridVoxel& r) {
     if (l.x != r.x) return l.x < r.x;
     if (l.y != r.y) return l.y < r.y;
     return l.z < r.z;
   });
-  out.erase(std::unique(out.begin(), out.end(), [](const Voxel3& l, const Voxel3& r) { return l.x == r.x && l.y == r.y && l.z == r.z; }),
+  out.erase(std::unique(out.begin(), out.end(), [](const GridVoxel& l, const GridVoxel& r) { return l.x == r.x && l.y == r.y && l.z == r.z; }),
             out.end());
-  out.erase(std::remove_if(out.begin(), out.end(), [&](const Voxel3& v) {
+  out.erase(std::remove_if(out.begin(), out.end(), [&](const GridVoxel& v) {
               return v.x < 0 || v.y < 0 || v.z < 0 || v.x >= img.sx || v.y >= img.sy || v.z >= img.sz;
             }),
             out.end());

@@ -33,13 +33,13 @@ std::vector<double> shellBackground(const std::vector<double>& shell, double k);
 // intensity-weighted 3-tap filter, returned as n-1 non-negative values (drops become peaks).
 std::vector<double> rayGradientProfile(const std::vector<double>& ray);
 
-struct Voxel3 { int x, y, z; };
+struct GridVoxel { int x, y, z; };
 
 // Voxels inside the ray-burst shape around c: 26 samples 0.3 voxel apart on each of 20 x 10
 // rays; a ray's reach is where its samples first fall below mean + 3.5·std of the outer-shell
 // background; 10 snake passes pull each reach toward the edge-strength peaks, smoothed with its
 // four neighbours and capped by the reach; the voxels 1, 1.5, 2, ... up to 0.3·reach along every
 // ray longer than one sample, rounded, de-duplicated (sorted x, y, z) and kept inside the window.
-std::vector<Voxel3> rayBurstShape(const BoxView16& img, const Vec3& c);
+std::vector<GridVoxel> rayBurstShape(const BoxView16& img, const Vec3& c);
 
 }  // namespace nt::kern

@@ -406,10 +406,10 @@ std::vector<Vec3> Tracker::rayburstTrack(const Vec3& start, const Vec3& dir, int
   std::vector<Vec3> out;
   Vec3 p = start;
   for (int j = 0; j < len; ++j) {
-    const std::vector<kern::Voxel3> shape = kern::rayBurstShape(orig_.view(), p);
+    const std::vector<kern::GridVoxel> shape = kern::rayBurstShape(orig_.view(), p);
     if (shape.size() <= 2) break;
     std::vector<Vec3> ahead;
-    for (const kern::Voxel3& v : shape) {
+    for (const kern::GridVoxel& v : shape) {
       const Vec3 q{double(v.x), double(v.y), double(v.z)};
       if (dir.dot(q - p) > 0.0) ahead.push_back(q);
     }
