@@ -133,6 +133,10 @@ export interface Vaa3DFunction {
    */
   name: string;
   /**
+   * Only under this -x name (one of 'plugins'), for manifests whose -x names select different variants with the same -f (e.g. EnsembleNeuronTracerBasic / V2n / V2s, all 'tracing_func').
+   */
+  plugin?: string;
+  /**
    * Variant whose runtime runs this function. The parameters are the schema defaults, then 'fixed', then the -p values; when they equal another variant's preset exactly, that variant is reported instead (so '-p NULL 0 AUTO 1 1 1 1 5 0 0 0' runs as app2new1).
    */
   variant: string;

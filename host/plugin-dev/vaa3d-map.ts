@@ -58,7 +58,9 @@ export function resolveVaa3dPluginName(registry: PluginRegistry, x: string): str
 /** Every function reachable under a -x name, for help and error messages. */
 export function functionsOf(registry: PluginRegistry, pluginName: string): Vaa3dTarget[] {
   return (declaredNames(registry).get(pluginName) ?? [])
-    .flatMap((plugin) => plugin.manifest.vaa3d!.functions.map((fn) => ({ pluginName, plugin, fn })));
+    .flatMap((plugin) => plugin.manifest.vaa3d!.functions
+      .filter((fn) => !fn.plugin || fn.plugin === pluginName)
+      .map((fn) => ({ pluginName, plugin, fn })));
 }
 
 export function findVaa3dFunction(registry: PluginRegistry, x: string, f: string): Vaa3dTarget {

@@ -70,7 +70,7 @@ describe('neurotrace vaa3d', () => {
     const bad = (args: string[]) => ntCli(['vaa3d', ...args], home);
     const cases: [string[], string][] = [
       [['-x', 'vn2', '-f', 'app2', '-i', image, '-p', 'NULL', '0', 'abc'], "neurotrace: vaa3d -x vn2 -f app2: -p value 3 (bkg_thresh) 'abc' must be an integer or 'AUTO'\n"],
-      [['-x', 'vn2', '-f', 'app3', '-i', image], "neurotrace: vaa3d: plugin 'vn2' has no function 'app3'; functions: app2\n"],
+      [['-x', 'vn2', '-f', 'app3', '-i', image], "neurotrace: vaa3d: plugin 'vn2' has no function 'app3'; functions: app1, app2\n"],
       [['-x', 'vn2', '-i', image], "neurotrace: vaa3d: -f <function> is required (see 'neurotrace vaa3d -x vn2 -h')\n"],
       [['-x', 'vn2', '-f', 'app2'], 'neurotrace: vaa3d: -i takes exactly one image for a tracer, got 0\n'],
       [['-x', 'vn2', '-f', 'app2', '-i', image, '-p', 'NULL', '0', '-5'], "neurotrace: vaa3d: unknown option '-5' (as in Vaa3D, -p values cannot be negative numbers); supported: -x -f -i -o -p -pf -h\n"],
