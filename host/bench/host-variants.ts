@@ -1,9 +1,10 @@
 import type { HostVariantRunner } from './bench.js';
+import { consensusRunner } from './consensus-runner.js';
 
 /**
  * Variants the host computes from other variants' outputs, keyed by the manifest's
- * runtime.service. Empty until the consensus service is registered (issue 8).
+ * runtime.service.
  */
 export function hostVariantRunners(): Map<string, HostVariantRunner> {
-  return new Map();
+  return new Map([['consensus', consensusRunner()]]);
 }
