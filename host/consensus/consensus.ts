@@ -97,7 +97,7 @@ export function consensus(inputs: readonly ConsensusInput[], options: Partial<Co
   report.consensusNodes = C;
   if (C === 0) throw new NeurotraceError(`consensus: no location was traced by ${V} of the ${N} inputs (vote threshold ${V})`);
   const edges = countEdgeVotes(resampled, votes.segId, C);
-  const span = maxVoteTree(C, edges, N);
+  const span = maxVoteTree(C, edges, N, opts.spanningForest);
   const deleted = trimUnconfident(span, V);
 
   const nodes: SwcNode[] = [];

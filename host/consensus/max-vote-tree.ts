@@ -66,11 +66,13 @@ export interface VoteTree {
 /**
  * §2.6 steps 2–3: Prim's maximum-vote spanning tree grown from node 0 (the first consensus
  * node created), minimising N − votes. Nodes that no edge path connects to node 0 are left as
- * isolated roots, exactly as in the original (so only node 0's component keeps its edges).
- * No edge is discarded here; trimming (§2.7) removes weak terminal chains. Ties between equal
- * weights go to the lower node number, so the result is reproducible.
+ * isolated roots, exactly as in the original (so only node 0's component keeps its edges, and
+ * trimming then deletes the rest); with `forest`, Prim restarts from the lowest-numbered node
+ * not reached yet, so every component gets its own maximum-vote tree. No edge is discarded
+ * here; trimming (§2.7) removes weak terminal chains. Ties between equal weights go to the
+ * lower node number, so the result is reproducible.
  */
-export function maxVoteTree(nodeCount: number, ev: EdgeVotes, treeCount: number): VoteTree {
+export function maxVoteTree(nodeCount: number, ev: EdgeVotes, treeCount: number, forest = false): VoteTree {
   const parent = new Int32Array(nodeCount).fill(-1);
   const edgeVote = new Float64Array(nodeCount).fill(1);
   if (nodeCount === 0) return { parent, edgeVote };
@@ -89,19 +91,23 @@ export function maxVoteTree(nodeCount: number, ev: EdgeVotes, treeCount: number)
   const via = new Int32Array(nodeCount).fill(-1);
   const done = new Uint8Array(nodeCount);
   const heap = new MinHeap();
-  key[0] = 0;
-  heap.push(0, 0);
-  while (heap.size > 0) {
-    const u = heap.pop();
-    if (done[u]) continue;
-    done[u] = 1;
-    if (via[u] >= 0) { parent[u] = ev.a[via[u]] === u ? ev.b[via[u]] : ev.a[via[u]]; edgeVote[u] = ev.votes[via[u]]; }
-    for (let k = deg[u]; k < deg[u + 1]; k++) {
-      const v = adj[k];
-      if (done[v] || adjW[k] >= key[v]) continue;
-      key[v] = adjW[k];
-      via[v] = adjE[k];
-      heap.push(adjW[k], v);
+  for (let start = 0; start < nodeCount; start++) {
+    if (done[start]) continue;
+    if (start > 0 && !forest) break;
+    key[start] = 0;
+    heap.push(0, start);
+    while (heap.size > 0) {
+      const u = heap.pop();
+      if (done[u]) continue;
+      done[u] = 1;
+      if (via[u] >= 0) { parent[u] = ev.a[via[u]] === u ? ev.b[via[u]] : ev.a[via[u]]; edgeVote[u] = ev.votes[via[u]]; }
+      for (let k = deg[u]; k < deg[u + 1]; k++) {
+        const v = adj[k];
+        if (done[v] || adjW[k] >= key[v]) continue;
+        key[v] = adjW[k];
+        via[v] = adjE[k];
+        heap.push(adjW[k], v);
+      }
     }
   }
   return { parent, edgeVote };

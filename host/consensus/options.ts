@@ -17,6 +17,12 @@ export interface ConsensusOptions {
    * 'fail' stops with an error naming N and V.
    */
   fewInputs: 'lower' | 'fail';
+  /**
+   * Give every connected part of the consensus graph its own maximum-vote tree. Off in the
+   * original, where Prim's tree from the first consensus node leaves every node outside that
+   * node's part isolated, so trimming removes it.
+   */
+  spanningForest: boolean;
   /** Match-and-center iterations at most (§2.3). */
   maxIterations: number;
   /** Stop iterating when the mean node displacement of an iteration is below this (voxels). */
@@ -40,6 +46,7 @@ export const DEFAULT_CONSENSUS_OPTIONS: Readonly<ConsensusOptions> = Object.free
   clusterDistance: 5,
   removeOutliers: true,
   fewInputs: 'lower',
+  spanningForest: false,
   maxIterations: 5,
   convergence: 0.2,
   resampleStep: 1,
@@ -60,6 +67,7 @@ const RULES: { [K in keyof ConsensusOptions]: [Check, string] } = {
   clusterDistance: [positive, 'a number > 0'],
   removeOutliers: [(v) => typeof v === 'boolean', 'true or false'],
   fewInputs: [(v) => v === 'lower' || v === 'fail', "'lower' or 'fail'"],
+  spanningForest: [(v) => typeof v === 'boolean', 'true or false'],
   maxIterations: [(v) => typeof v === 'number' && Number.isInteger(v) && v >= 0, 'an integer >= 0'],
   convergence: [nonNegative, 'a number >= 0'],
   resampleStep: [positive, 'a number > 0'],

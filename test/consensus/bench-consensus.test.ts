@@ -42,8 +42,8 @@ const esa = scoreColumns.find((c) => c.key === 'ESA')!;
 
 describe('Consensus in the bench', () => {
   it('is computed per image from the other variants’ successful outputs and scored like a variant', async () => {
-    const { out, recs } = await bench([...NOISY, 't-noisy-far', 't-throw', 'Consensus']);
-    expect(recs).toHaveLength(16);
+    const { out, recs } = await bench([...NOISY, 't-noisy-far', 't-throw', 'Consensus', 'Consensus-fixed']);
+    expect(recs).toHaveLength(18);
     for (const imageId of ['syn-001', 'syn-002']) {
       const mine = recs.filter((r) => r.imageId === imageId);
       const c = mine.find((r) => r.variant === 'Consensus')!;
@@ -52,7 +52,12 @@ describe('Consensus in the bench', () => {
       expect(c.plugin).toBe('Consensus');
       expect(c.params).toMatchObject({ voteThreshold: 6, clusterDistance: 5 });
       // It ran after every other cell of its image had finished.
-      for (const r of mine.filter((x) => x.variant !== 'Consensus')) expect(c.startedAt >= r.finishedAt).toBe(true);
+      for (const r of mine.filter((x) => !x.variant.startsWith('Consensus'))) expect(c.startedAt >= r.finishedAt).toBe(true);
+      // The other host variant neither feeds this one nor is fed by it.
+      const fixed = mine.find((r) => r.variant === 'Consensus-fixed')!;
+      expect(fixed.status).toBe('ok');
+      expect(fixed.params).toMatchObject({ spanningForest: true });
+      expect(fixed.meta).toMatchObject({ inputs: 6, voters: 5 });
       // Six successful inputs (t-throw failed); the far copy has no neighbour; five voters lower the threshold to 2.
       expect(c.meta).toMatchObject({ inputs: 6, voters: 5, voteThreshold: 2 });
       expect(String(c.meta!.dropped)).toMatch(/^t-noisy-far: no node within 5 voxels of another input$/);

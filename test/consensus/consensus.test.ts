@@ -131,6 +131,23 @@ describe('consensus', () => {
     expect(loose.nodes.some((n) => Math.hypot(n.x - end.x, n.y - end.y, n.z - end.z) < 2)).toBe(true);
   });
 
+  it('keeps only the part holding the first consensus node, as the original, or every part with spanningForest', () => {
+    // Every input traces two separate neurites 40 voxels apart; the first input's root is on the first.
+    const twoParts = (seed: number): Tree => {
+      const a = jitter(randomTree({ nodes: 200, seed: 81 }), 0.5, seed);
+      const b = shifted(jitter(randomTree({ nodes: 150, seed: 82 }), 0.5, seed + 100), [0, 0, 200]);
+      return { comments: [], nodes: [...a.nodes, ...b.nodes.map((n) => ({ ...n, id: n.id + 1000, parent: n.parent < 0 ? -1 : n.parent + 1000 }))] };
+    };
+    const inputs = named([1, 2, 3, 4, 5, 6].map(twoParts));
+    const original = consensus(inputs).tree;
+    const forest = consensus(inputs, { spanningForest: true }).tree;
+    const far = (t: Tree) => t.nodes.filter((n) => n.z > 150).length;
+    expect(far(original)).toBe(0);
+    expect(far(forest)).toBeGreaterThan(50);
+    expect(roots(forest, parentIndex(forest))).toHaveLength(2);
+    expect(forest.nodes.filter((n) => n.z <= 150).length).toBe(original.nodes.length);
+  });
+
   it('is deterministic and independent of the order of the inputs', () => {
     const clean = randomTree({ nodes: 300, seed: 51 });
     const inputs = named(Array.from({ length: 7 }, (_, i) => jitter(clean, 1, 60 + i)));

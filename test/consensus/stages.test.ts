@@ -53,7 +53,7 @@ function bruteForceStep(trees: FlatTree[], D: number): FlatTree[] {
 describe('consensus stages', () => {
   it('options: defaults are the Gold166 run; bad values are named', () => {
     const o = resolveConsensusOptions();
-    expect(o).toMatchObject({ voteThreshold: 6, clusterDistance: 5, removeOutliers: true, maxIterations: 5, convergence: 0.2, resampleStep: 1, mergeDistance: 1, maxInputNodes: 20000, minPieceFraction: 0.05 });
+    expect(o).toMatchObject({ voteThreshold: 6, clusterDistance: 5, removeOutliers: true, spanningForest: false, maxIterations: 5, convergence: 0.2, resampleStep: 1, mergeDistance: 1, maxInputNodes: 20000, minPieceFraction: 0.05 });
     expect(() => resolveConsensusOptions({ clusterDistance: -1 })).toThrow('consensus: clusterDistance must be a number > 0 (got -1)');
     expect(() => resolveConsensusOptions({ fewInputs: 'maybe' })).toThrow(/fewInputs must be 'lower' or 'fail'/);
     expect(effectiveVoteThreshold(30, o)).toBe(6);
@@ -150,6 +150,10 @@ describe('consensus stages', () => {
     const span = maxVoteTree(5, ev, 3);
     expect(Array.from(span.parent)).toEqual([-1, 0, 0, -1, -1]);
     expect(Array.from(span.edgeVote)).toEqual([1, 3, 2, 1, 1]);
+    // As a forest, the part {3, 4} gets its own tree.
+    const forest = maxVoteTree(5, ev, 3, true);
+    expect(Array.from(forest.parent)).toEqual([-1, 0, 0, -1, 3]);
+    expect(Array.from(forest.edgeVote)).toEqual([1, 3, 2, 1, 1]);
     const flat = flatten(chain(3, [0, 0, 0], [1, 0, 0]));
     const counted = countEdgeVotes([flat, flat], [Int32Array.of(0, 0, 1), Int32Array.of(0, 1, 1)], 2);
     expect(counted.get(0, 1)).toBe(2);
