@@ -5,6 +5,7 @@ import type { Vec3 } from '../core/volume.js';
 import type { RunRecord } from '../generated/run-record.js';
 import type { PluginRegistry, VariantRef } from '../registry/registry.js';
 import { resolveParams } from '../registry/params.js';
+import { hostInputs, hostInputsDigest } from './host-inputs.js';
 import { runJobProcess, type JobOutcome } from './job-process.js';
 import type { JobSpec } from './job-protocol.js';
 import { RunStore } from './run-store.js';
@@ -34,11 +35,25 @@ export interface BenchOptions {
   /** Score in physical units using each image's spacing (default: voxels, as BigNeuron). */
   physicalUnits?: boolean;
   onEvent?: (e: BenchEvent) => void;
-  /** Host-computed variants (Consensus) run per image after its other variants; see consensus issue. */
+  /** Runners of host-computed variants (Consensus) by manifest runtime.service; they run per image after its tracer cells. */
   hostVariants?: Map<string, HostVariantRunner>;
 }
 
-export type HostVariantRunner = (ctx: { image: BenchImage; ref: VariantRef; records: RunRecord[]; outDir: string; store: RunStore }) => Promise<RunRecord>;
+/** What a host-computed variant is given for one image. */
+export interface HostVariantContext {
+  image: BenchImage;
+  ref: VariantRef;
+  /**
+   * Its inputs, by variant id: the successful runs on this image of the tracer variants this bench
+   * selected, traced with this bench's seed setting. Nothing else in the folder counts.
+   */
+  records: RunRecord[];
+  outDir: string;
+  /** Voxel size to score in (the bench's --microns), null or absent to score in voxels like the bench's default. */
+  scoreSpacing?: Vec3 | null;
+}
+
+export type HostVariantRunner = (ctx: HostVariantContext) => Promise<RunRecord>;
 
 export type BenchEvent =
   | { type: 'start'; total: number; skipped: number }
@@ -76,22 +91,37 @@ function recordOf(ref: VariantRef, img: BenchImage, params: Record<string, unkno
 
 /**
  * The BigNeuron bench: every selected variant on every image, each cell an isolated process
- * with time and memory caps, recorded as soon as it ends. Re-running skips finished cells.
+ * with time and memory caps, recorded as soon as it ends. Re-running skips finished cells; a
+ * host-computed cell (Consensus) counts as finished only while its inputs (this selection's
+ * tracer runs on the image) and settings are those it was computed from.
  */
 export async function runBench(registry: PluginRegistry, opts: BenchOptions): Promise<BenchSummary> {
   const outDir = resolve(opts.outDir);
+  const refs = selectVariants(registry, opts.variants);
+  const tracerRefs = refs.filter((r) => r.plugin.manifest.runtime.kind !== 'host');
+  const hostRefs = refs.filter((r) => r.plugin.manifest.runtime.kind === 'host');
+  if (hostRefs.length && !tracerRefs.length) {
+    throw new UsageError(`--variants selects only host-computed variants (${hostRefs.map((r) => r.id).join(', ')}); they are computed from the tracer variants of the same selection, so list those too`);
+  }
   mkdirSync(join(outDir, 'scratch'), { recursive: true });
   const store = RunStore.inDir(outDir);
   try {
-    const refs = selectVariants(registry, opts.variants);
-    const tracerRefs = refs.filter((r) => r.plugin.manifest.runtime.kind !== 'host');
-    const hostRefs = refs.filter((r) => r.plugin.manifest.runtime.kind === 'host');
+    const seedFor = (ref: VariantRef, img: BenchImage): Vec3 | null =>
+      ref.plugin.manifest.capabilities.seeds !== 'none' && !opts.noSeed ? img.seed : null;
+    const scoreSpacingFor = (img: BenchImage) => (opts.physicalUnits ? img.spacing : null);
     const needed = (variant: string, imageId: string) => {
       const prev = store.get(variant, imageId);
       return !prev || opts.rerun === 'all' || (opts.rerun === 'failed' && prev.status !== 'ok');
     };
     const cells = opts.images.flatMap((img) => tracerRefs.map((ref) => ({ img, ref }))).filter((c) => needed(c.ref.id, c.img.id));
-    const hostCells = opts.images.flatMap((img) => hostRefs.map((ref) => ({ img, ref }))).filter((c) => needed(c.ref.id, c.img.id));
+    const tracedNow = new Set(cells.map((c) => c.img.id));
+    const inputsOf = (img: BenchImage) => hostInputs(store, tracerRefs, img, (ref) => seedFor(ref, img));
+    // A finished host cell stands only while its inputs and settings are those it was computed from.
+    const hostNeeded = (ref: VariantRef, img: BenchImage) => {
+      if (needed(ref.id, img.id) || tracedNow.has(img.id)) return true;
+      return store.get(ref.id, img.id)!.inputsDigest !== hostInputsDigest(ref, inputsOf(img).records, scoreSpacingFor(img));
+    };
+    const hostCells = opts.images.flatMap((img) => hostRefs.map((ref) => ({ img, ref }))).filter((c) => hostNeeded(c.ref, c.img));
     const total = cells.length + hostCells.length;
     const skipped = opts.images.length * refs.length - total;
     opts.onEvent?.({ type: 'start', total, skipped });
@@ -109,11 +139,18 @@ export async function runBench(registry: PluginRegistry, opts: BenchOptions): Pr
     for (const c of cells) remainingPerImage.set(c.img.id, (remainingPerImage.get(c.img.id) ?? 0) + 1);
 
     const runHostCellsFor = async (img: BenchImage) => {
-      for (const hc of hostCells.filter((h) => h.img.id === img.id)) {
-        const runner = opts.hostVariants?.get(hc.ref.plugin.manifest.runtime.kind === 'host' ? (hc.ref.plugin.manifest.runtime as { service: string }).service : '');
-        if (!runner) continue;
-        const recs = store.all().filter((r) => r.imageId === img.id);
-        finished(await runner({ image: img, ref: hc.ref, records: recs, outDir, store }));
+      for (const { ref } of hostCells.filter((h) => h.img.id === img.id)) {
+        opts.onEvent?.({ type: 'job-start', variant: ref.id, imageId: img.id });
+        // Read now: this image's tracer cells of this bench have just finished.
+        const inputs = inputsOf(img);
+        const scoreSpacing = scoreSpacingFor(img);
+        const rec = await runHostCell(ref, img, inputs.records, outDir, scoreSpacing, opts.hostVariants);
+        rec.inputsDigest = hostInputsDigest(ref, inputs.records, scoreSpacing);
+        rec.meta = {
+          ...rec.meta, inputs: inputs.records.length, inputVariants: inputs.records.map((r) => r.variant),
+          ...(inputs.excluded.length ? { excludedInputs: inputs.excluded.join('; ') } : {}),
+        };
+        finished(rec);
       }
     };
 
@@ -125,7 +162,7 @@ export async function runBench(registry: PluginRegistry, opts: BenchOptions): Pr
         const startedAt = new Date();
         const params = resolveParams(ref);
         const seedMode = ref.plugin.manifest.capabilities.seeds;
-        const seed = seedMode !== 'none' && !opts.noSeed ? img.seed : null;
+        const seed = seedFor(ref, img);
         const outputPath = outputPathFor(outDir, img.id, ref.id);
         let outcome: JobOutcome;
         if (seedMode === 'required' && !seed) {
@@ -136,7 +173,7 @@ export async function runBench(registry: PluginRegistry, opts: BenchOptions): Pr
           const scratchDir = mkdtempSync(join(outDir, 'scratch', `${ref.id}-${img.id}-`.replace(/[^\w.-]/g, '_')));
           const spec: JobSpec = {
             variant: ref.id, imageId: img.id, imagePath: img.imagePath, goldPath: img.goldPath, seed, channel: opts.channel ?? 0,
-            params, outputPath, scratchDir, scoreSpacing: opts.physicalUnits ? img.spacing : null,
+            params, outputPath, scratchDir, scoreSpacing: scoreSpacingFor(img),
             pluginRoots: registryRoots(registry),
           };
           outcome = await runJobProcess(spec, {
@@ -157,6 +194,26 @@ export async function runBench(registry: PluginRegistry, opts: BenchOptions): Pr
     return { ran: done, skipped, failures, records };
   } finally {
     store.close();
+  }
+}
+
+async function runHostCell(ref: VariantRef, image: BenchImage, records: RunRecord[], outDir: string, scoreSpacing: Vec3 | null,
+  runners: Map<string, HostVariantRunner> | undefined): Promise<RunRecord> {
+  const m = ref.plugin.manifest;
+  const service = m.runtime.kind === 'host' ? m.runtime.service : '';
+  const startedAt = new Date().toISOString();
+  // Whatever stops a host variant still becomes its record, like a tracer's failure: the bench goes on and its count adds up.
+  const failed = (error: string): RunRecord => ({
+    variant: ref.id, imageId: image.id, plugin: m.id, pluginVersion: m.version, params: {}, imagePath: image.imagePath,
+    imageSha256: image.sha256 ?? '', seed: null, status: 'failed', startedAt, finishedAt: new Date().toISOString(), wallSeconds: 0,
+    cpuSeconds: null, peakRssMiB: null, outputPath: null, nodeCount: null, error, stderrTail: null, meta: null, scores: null, scoreError: null,
+  });
+  const runner = runners?.get(service);
+  if (!runner) return failed(`${ref.plugin.manifestPath}: host service '${service}' is not provided by this neurotrace`);
+  try {
+    return await runner({ image, ref, records, outDir, scoreSpacing });
+  } catch (e) {
+    return failed(`internal error in host variant ${ref.id}: ${((e as Error)?.message ?? String(e)).split('\n')[0]}`);
   }
 }
 

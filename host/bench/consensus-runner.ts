@@ -2,16 +2,13 @@ import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { NeurotraceError } from '../core/errors.js';
 import { hostVersion } from '../core/paths.js';
-import type { Vec3 } from '../core/volume.js';
 import { consensus, type ConsensusInput } from '../consensus/consensus.js';
 import type { RunRecord } from '../generated/run-record.js';
 import { writeAno } from '../io/ano.js';
 import { readSwc, writeSwc } from '../io/swc.js';
 import { resolveParams } from '../registry/params.js';
-import type { HostVariantRunner } from './bench.js';
+import type { HostVariantContext, HostVariantRunner } from './bench.js';
 import { scoreAgainstGold } from './score-run.js';
-
-type Context = Parameters<HostVariantRunner>[0];
 
 const firstLine = (e: unknown) => ((e as Error)?.message ?? String(e)).split('\n')[0];
 
@@ -24,11 +21,11 @@ export function consensusOutputPath(outDir: string, imageId: string, variant: st
 type CellResult = Partial<RunRecord> & { status: RunRecord['status'] };
 
 /**
- * The bench's `Consensus` cell of one image: the consensus of every successful output of the
- * other variants on that image (host-computed variants excluded), written as ESWC beside them
- * with the list of voters (<variant>_SelectedNeurons.ano), and scored against the gold standard
- * like any variant, in the units the image's other records were scored in. When no tree
- * results (no inputs, or the consensus finds none) the record says why and no file is left.
+ * The bench's `Consensus` cell of one image: the consensus of the successful outputs the bench
+ * gives it (its selected tracer variants on that image; host-computed variants excluded), written
+ * as ESWC beside them with the list of voters (<variant>_SelectedNeurons.ano), and scored against
+ * the gold standard like any variant, in the bench's units. When no tree results (no inputs, or
+ * the consensus finds none) the record says why and no file is left.
  */
 export function consensusRunner(): HostVariantRunner {
   return async (ctx) => {
@@ -58,7 +55,7 @@ export function consensusRunner(): HostVariantRunner {
   };
 }
 
-async function consensusCell({ image, ref, records, outDir }: Context, outputPath: string, anoPath: string): Promise<CellResult> {
+async function consensusCell({ image, ref, records, outDir, scoreSpacing }: HostVariantContext, outputPath: string, anoPath: string): Promise<CellResult> {
   const manifest = ref.plugin.manifest;
   const params = resolveParams(ref);
   const sources = records
@@ -121,8 +118,7 @@ async function consensusCell({ image, ref, records, outDir }: Context, outputPat
   let scores: Record<string, unknown> | null = null, scoreError: string | null = null;
   if (image.goldPath) {
     try {
-      const micron = sources.some((r) => (r.scores as { units?: string } | null | undefined)?.units === 'micron');
-      scores = scoreAgainstGold(await readSwc(image.goldPath), tree, micron ? (image.spacing as Vec3) : null);
+      scores = scoreAgainstGold(await readSwc(image.goldPath), tree, scoreSpacing ?? null);
     } catch (e) {
       scoreError = firstLine(e);
     }

@@ -6,7 +6,7 @@ import { NeurotraceError } from '../core/errors.js';
 export type RunStatus = RunRecord['status'];
 
 const COLUMNS = ['variant', 'imageId', 'plugin', 'pluginVersion', 'params', 'imagePath', 'imageSha256', 'seed', 'status', 'startedAt',
-  'finishedAt', 'wallSeconds', 'cpuSeconds', 'peakRssMiB', 'outputPath', 'nodeCount', 'error', 'stderrTail', 'meta', 'scores', 'scoreError'] as const;
+  'finishedAt', 'wallSeconds', 'cpuSeconds', 'peakRssMiB', 'outputPath', 'nodeCount', 'error', 'stderrTail', 'meta', 'scores', 'scoreError', 'inputsDigest'] as const;
 const JSON_COLUMNS = new Set(['params', 'seed', 'meta', 'scores']);
 
 /**
@@ -28,8 +28,11 @@ export class RunStore {
         params TEXT NOT NULL, imagePath TEXT NOT NULL, imageSha256 TEXT NOT NULL, seed TEXT,
         status TEXT NOT NULL, startedAt TEXT NOT NULL, finishedAt TEXT NOT NULL, wallSeconds REAL NOT NULL,
         cpuSeconds REAL, peakRssMiB REAL, outputPath TEXT, nodeCount INTEGER, error TEXT, stderrTail TEXT,
-        meta TEXT, scores TEXT, scoreError TEXT,
+        meta TEXT, scores TEXT, scoreError TEXT, inputsDigest TEXT,
         PRIMARY KEY (variant, imageId))`);
+      // Bench folders written before host cells kept an input digest gain the column (NULL: recompute once).
+      const have = new Set((this.db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name));
+      if (!have.has('inputsDigest')) this.db.exec('ALTER TABLE runs ADD COLUMN inputsDigest TEXT');
     } catch (e) {
       throw new NeurotraceError(`${file}: cannot open the run database: ${(e as Error).message}`);
     }

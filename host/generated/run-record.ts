@@ -64,4 +64,8 @@ export interface RunRecord {
     [k: string]: unknown;
   } | null;
   scoreError?: string | null;
+  /**
+   * Host-computed variants (Consensus) only: sha256 of the runs the cell was computed from (variant, start, end, output of each) and of the settings that change its result (plugin version, parameters, score units). A finished host cell is recomputed when the digest of its current inputs differs; its meta lists the input variants (inputVariants) and their number (inputs).
+   */
+  inputsDigest?: string | null;
 }
