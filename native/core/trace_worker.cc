@@ -3,6 +3,8 @@
 #include <exception>
 #include <memory>
 
+#include "core/napi_convert.h"
+
 namespace nt {
 namespace {
 
@@ -49,24 +51,7 @@ class TraceWorker : public Napi::AsyncProgressQueueWorker<ProgressMsg> {
 
   void OnOK() override {
     Napi::Env env = Env();
-    Napi::Object out = Napi::Object::New(env);
-    const size_t n = result_.size();
-    auto f64 = [&](const std::vector<double>& v) {
-      auto a = Napi::Float64Array::New(env, n);
-      std::copy(v.begin(), v.end(), a.Data());
-      return a;
-    };
-    auto i32 = [&](const std::vector<int32_t>& v) {
-      auto a = Napi::Int32Array::New(env, n);
-      std::copy(v.begin(), v.end(), a.Data());
-      return a;
-    };
-    out.Set("x", f64(result_.x));
-    out.Set("y", f64(result_.y));
-    out.Set("z", f64(result_.z));
-    out.Set("radius", f64(result_.radius));
-    out.Set("type", i32(result_.type));
-    out.Set("parent", i32(result_.parent));
+    Napi::Object out = js::swcColumns(env, result_);
     Napi::Object meta = Napi::Object::New(env);
     for (const auto& kv : result_.meta) meta.Set(kv.first, Napi::Number::New(env, kv.second));
     out.Set("meta", meta);
@@ -88,7 +73,9 @@ class TraceWorker : public Napi::AsyncProgressQueueWorker<ProgressMsg> {
   NativeTree result_;
 };
 
-Params readParams(const Napi::Object& obj) {
+}  // namespace
+
+Params paramsFromJs(const Napi::Object& obj) {
   Params p;
   Napi::Array keys = obj.GetPropertyNames();
   for (uint32_t i = 0; i < keys.Length(); ++i) {
@@ -103,8 +90,6 @@ Params readParams(const Napi::Object& obj) {
   }
   return p;
 }
-
-}  // namespace
 
 Napi::Value runTracer(const Napi::CallbackInfo& info, TracerCore core, const char* name) {
   Napi::Env env = info.Env();
@@ -131,7 +116,7 @@ Napi::Value runTracer(const Napi::CallbackInfo& info, TracerCore core, const cha
   if (vol.nx <= 0 || vol.ny <= 0 || vol.nz <= 0 || data.ElementLength() != vol.voxels())
     throw Napi::RangeError::New(env, std::string(name) + ": dims do not match the voxel count");
 
-  Params params = readParams(info[1].As<Napi::Object>());
+  Params params = paramsFromJs(info[1].As<Napi::Object>());
   Napi::Float64Array seedArr = info[2].As<Napi::Float64Array>();
   std::vector<Seed> seeds;
   for (size_t i = 0; i + 2 < seedArr.ElementLength(); i += 3) seeds.push_back({seedArr[i], seedArr[i + 1], seedArr[i + 2]});

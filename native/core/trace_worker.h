@@ -32,6 +32,10 @@ using TracerCore = NativeTree (*)(const VolumeView&, const Params&, const std::v
 
 Napi::Value runTracer(const Napi::CallbackInfo& info, TracerCore core, const char* name);
 
+// A JS parameter object as Params: numbers, booleans and strings; anything else is skipped
+// (nulls and objects are not scalar parameters, and the schema keeps them out).
+Params paramsFromJs(const Napi::Object& obj);
+
 }  // namespace nt
 
 // Registers a tracer core under a JS export name.

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -27,6 +28,12 @@ struct VolumeView {
       default: return static_cast<const float*>(data)[i];
     }
   }
+  // The voxels as bytes, for cores that read 8-bit data only. Their manifests declare uint8, so
+  // the host converts other types first; a core called any other way refuses with `refusal`.
+  const uint8_t* u8(const char* refusal = "needs 8-bit voxels (declare uint8 so the host converts)") const {
+    if (dtype != DType::U8) throw std::invalid_argument(refusal);
+    return static_cast<const uint8_t*>(data);
+  }
 };
 
 struct ParamValue {
@@ -35,6 +42,11 @@ struct ParamValue {
   std::string text;
   bool flag = false;
 };
+
+// The one wording of a parameter a core cannot use: "parameter '<name>' <problem>".
+[[noreturn]] inline void badParam(const std::string& name, const std::string& problem) {
+  throw std::invalid_argument("parameter '" + name + "' " + problem);
+}
 
 // Parameters arrive already validated against the manifest schema, so lookups here only
 // guard against programming errors (a core asking for a name its manifest lacks).
@@ -46,15 +58,25 @@ class Params {
     auto it = values.find(k);
     if (it == values.end()) return def;
     if (it->second.kind == ParamValue::Bool) return it->second.flag ? 1 : 0;
-    if (it->second.kind != ParamValue::Number) throw std::invalid_argument("parameter '" + k + "' must be a number");
+    if (it->second.kind != ParamValue::Number) badParam(k, "must be a number");
     return it->second.number;
+  }
+  // number() for a value that must lie in [lo, hi] (NaN never does).
+  double numberIn(const std::string& k, double def, double lo, double hi) const {
+    const double v = number(k, def);
+    if (!(v >= lo && v <= hi)) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "must be between %g and %g (got %g)", lo, hi, v);
+      badParam(k, buf);
+    }
+    return v;
   }
   bool flag(const std::string& k, bool def) const {
     auto it = values.find(k);
     if (it == values.end()) return def;
     if (it->second.kind == ParamValue::Bool) return it->second.flag;
     if (it->second.kind == ParamValue::Number) return it->second.number != 0;
-    throw std::invalid_argument("parameter '" + k + "' must be a boolean");
+    badParam(k, "must be a boolean");
   }
   bool isString(const std::string& k) const {
     auto it = values.find(k);

@@ -314,4 +314,14 @@ FmTree fastmarchingTreeTargets(const GsdtField& f, Voxel3 root, const std::vecto
   return t;
 }
 
+SwcList toSwcList(const FmTree& fm, const Dims& d) {
+  SwcList tree;
+  for (size_t i = 0; i < fm.voxel.size(); ++i) {
+    const int64_t v = fm.voxel[i];
+    tree.add(static_cast<double>(v % d.nx), static_cast<double>((v / d.nx) % d.ny), static_cast<double>(v / (d.nx * d.ny)),
+             0, 0, fm.parent[i]);
+  }
+  return tree;
+}
+
 }  // namespace nt::kern

@@ -16,6 +16,7 @@
 
 #include "kernels/common.h"
 #include "kernels/gsdt.h"
+#include "kernels/swc_tools.h"
 
 namespace nt::kern {
 
@@ -52,5 +53,9 @@ const double* giTable();
 
 // Voxel of a marker as the original rounds it: (long)(c + 0.5) per axis.
 int64_t roundVoxel(double c);
+
+// The tree as a node list on the grid d it was marched on: each node at its voxel, radius 0,
+// type 0, parents as in the tree (happ's input).
+SwcList toSwcList(const FmTree& fm, const Dims& d);
 
 }  // namespace nt::kern

@@ -114,4 +114,12 @@ MeanStd meanStd(const uint8_t* img, int64_t n) {
   return r;
 }
 
+void toFullGrid(SwcList& t, const DownsampleFactors& f) {
+  for (size_t i = 0; i < t.size(); ++i) {
+    t.x[i] = toFullGrid(t.x[i], f.xy);
+    t.y[i] = toFullGrid(t.y[i], f.xy);
+    t.z[i] = toFullGrid(t.z[i], f.z);
+  }
+}
+
 }  // namespace nt::kern

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/common.h"
+#include "kernels/swc_tools.h"
 
 namespace nt::kern {
 
@@ -24,6 +25,12 @@ DownsampleFactors chooseDownsample256(const Dims& d);
 // Output size floor(N / f) per axis; each output voxel is the truncated mean of its input block
 // [floor(i f), floor((i+1) f - 1)] clipped to the image (Vaa3D resample3dimg_interp).
 std::vector<uint8_t> blockMeanDownsample(const uint8_t* src, const Dims& d, double fxy, double fz, Dims* outDims);
+
+// A coordinate traced on a grid downsampled by f, on the full grid as APP2 maps it back: the
+// middle of its block, c * f + f / 2, when f > 1.
+inline double toFullGrid(double c, double f) { return f > 1 ? c * f + f / 2 : c; }
+// The same for every node of a trace (radii are left alone).
+void toFullGrid(SwcList& t, const DownsampleFactors& f);
 
 struct MeanStd { double mean = 0, std = 0; };
 // Mean and sample standard deviation (divisor n - 1).

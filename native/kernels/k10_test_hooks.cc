@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "core/napi_convert.h"
 #include "core/registry.h"
 #include "kernels/cc_label.h"
 #include "kernels/edt.h"
@@ -14,34 +15,20 @@
 namespace {
 
 using namespace nt;
-
-kern::Dims dimsOf(const Napi::Value& v) {
-  Napi::Array a = v.As<Napi::Array>();
-  return kern::Dims{a.Get(0u).As<Napi::Number>().Int64Value(), a.Get(1u).As<Napi::Number>().Int64Value(),
-                    a.Get(2u).As<Napi::Number>().Int64Value()};
-}
-
-const uint8_t* bytesOf(const Napi::Env& env, const Napi::Value& v, const kern::Dims& d) {
-  Napi::Uint8Array a = v.As<Napi::Uint8Array>();
-  if (static_cast<int64_t>(a.ElementLength()) != d.voxels()) throw Napi::RangeError::New(env, "dims do not match the voxel count");
-  return a.Data();
-}
+using namespace nt::js;
 
 // _testEdt(mask, dims, planar) -> Float32Array of squared distances
 Napi::Value testEdt(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const kern::Dims d = dimsOf(info[1]);
-  const std::vector<float> r = kern::edtSquared(bytesOf(env, info[0], d), d, info[2].As<Napi::Boolean>().Value());
-  Napi::Float32Array out = Napi::Float32Array::New(env, r.size());
-  for (size_t i = 0; i < r.size(); ++i) out[i] = r[i];
-  return out;
+  const kern::Dims d = dimsArg(info[1]);
+  return typedArray(env, kern::edtSquared(voxelsArg(env, info[0], d), d, info[2].As<Napi::Boolean>().Value()));
 }
 
 // _testThin(image, [nx, ny, 1], idlePass) -> Uint8Array
 Napi::Value testThin(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const kern::Dims d = dimsOf(info[1]);
-  const uint8_t* in = bytesOf(env, info[0], d);
+  const kern::Dims d = dimsArg(info[1]);
+  const uint8_t* in = voxelsArg(env, info[0], d);
   Napi::Uint8Array out = Napi::Uint8Array::New(env, static_cast<size_t>(d.voxels()));
   kern::thinZhangSuen(in, out.Data(), d.nx, d.ny,
                       info[2].As<Napi::Boolean>().Value() ? kern::ThinStop::IdlePass : kern::ThinStop::FirstIdleSubiteration);
@@ -51,15 +38,11 @@ Napi::Value testThin(const Napi::CallbackInfo& info) {
 // _testLabel(mask, dims, connectivity) -> {label: Int32Array, size: Float64Array}
 Napi::Value testLabel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const kern::Dims d = dimsOf(info[1]);
-  const kern::ComponentLabels c = kern::labelComponents(bytesOf(env, info[0], d), d, info[2].As<Napi::Number>().Int32Value());
+  const kern::Dims d = dimsArg(info[1]);
+  const kern::ComponentLabels c = kern::labelComponents(voxelsArg(env, info[0], d), d, info[2].As<Napi::Number>().Int32Value());
   Napi::Object out = Napi::Object::New(env);
-  Napi::Int32Array label = Napi::Int32Array::New(env, c.label.size());
-  for (size_t i = 0; i < c.label.size(); ++i) label[i] = c.label[i];
-  Napi::Float64Array size = Napi::Float64Array::New(env, c.size.size());
-  for (size_t i = 0; i < c.size.size(); ++i) size[i] = static_cast<double>(c.size[i]);
-  out.Set("label", label);
-  out.Set("size", size);
+  out.Set("label", typedArray(env, c.label));
+  out.Set("size", typedArrayAs<double>(env, c.size));
   return out;
 }
 

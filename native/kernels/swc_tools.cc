@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <unordered_map>
+#include <utility>
 
 namespace nt::kern {
 
@@ -242,6 +243,19 @@ SwcList resampleSwc(const SwcList& in, double step) {
   }
   for (const auto& p : pending) out.parent[p.outIdx] = outIndexOfStart[p.segPar];
   return out;
+}
+
+NativeTree toNativeTree(SwcList&& t) {
+  NativeTree res;
+  res.x = std::move(t.x);
+  res.y = std::move(t.y);
+  res.z = std::move(t.z);
+  res.radius = std::move(t.radius);
+  res.type = std::move(t.type);
+  res.parent = std::move(t.parent);
+  for (auto& p : res.parent)
+    if (p < 0) p = -1;
+  return res;
 }
 
 }  // namespace nt::kern

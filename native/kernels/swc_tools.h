@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/volume.h"
 #include "kernels/common.h"
 
 namespace nt::kern {
@@ -40,5 +41,9 @@ SwcList sortSwc(const SwcList& in, double linkThresh = 0);
 // (r_child (1 - a) + r_parent a); a new point takes the type of the child end of its edge. Tip, branch
 // and root nodes are kept. Output parents are indices, -1 for roots.
 SwcList resampleSwc(const SwcList& in, double step);
+
+// The list as a tracer returns it: the columns moved out of `t`, and every negative parent (a
+// root, or a node whose parent an earlier stage removed) written as -1. Metadata is left empty.
+NativeTree toNativeTree(SwcList&& t);
 
 }  // namespace nt::kern

@@ -23,10 +23,6 @@
 namespace nt::app1 {
 namespace {
 
-[[noreturn]] void badParam(const std::string& name, const std::string& problem) {
-  throw std::invalid_argument("parameter '" + name + "' " + problem);
-}
-
 struct Options {
   bool autoThresh = true;
   int bkgThresh = 0;

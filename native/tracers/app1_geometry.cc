@@ -160,13 +160,18 @@ void smoothGraphOrder(Tree& t, const Context& c) {
   t.u.swap(next);
 }
 
-double overlapRatio(const Node& n1, const Node& n2, const Context& c) {
-  const gd::ImageU8& img = c.img;
+namespace {
+
+// Share of the intensity in n1's ball (voxels within n1.r of its rounded centre; it reaches
+// R / zThickness slices up and down) at voxels where covered(x, y, z) holds. 1 when the ball holds
+// no voxel or no intensity.
+template <class Covered>
+double ballShare(const Node& n1, const gd::ImageU8& img, double zThickness, Covered&& covered) {
   const int64_t R = static_cast<int64_t>(std::ceil(n1.r));
-  const double r12 = n1.r * n1.r, r22 = n2.r * n2.r;
-  const double kmax = R / c.zThickness;
+  const double r12 = n1.r * n1.r;
+  const double kmax = R / zThickness;
   double total = 0, sum = 0, inc = 0;
-  for (int64_t k = trunc64(-R / c.zThickness); k <= kmax; ++k) {
+  for (int64_t k = trunc64(-R / zThickness); k <= kmax; ++k) {
     const int64_t cz = trunc64(n1.z + k + 0.5);
     if (cz < 0 || cz >= img.nz) continue;
     const double ck = double(k) * k;
@@ -182,7 +187,7 @@ double overlapRatio(const Node& n1, const Node& n2, const Context& c) {
         total += 1;
         const double v = img.at(cx, cy, cz);
         sum += v;
-        if ((cz - n2.z) * (cz - n2.z) + (cy - n2.y) * (cy - n2.y) + (cx - n2.x) * (cx - n2.x) <= r22) inc += v;
+        if (covered(cx, cy, cz)) inc += v;
       }
     }
   }
@@ -190,42 +195,28 @@ double overlapRatio(const Node& n1, const Node& n2, const Context& c) {
   return sum <= 0 ? 1.0 : inc / sum;
 }
 
+bool inBall(int64_t cx, int64_t cy, int64_t cz, const Node& n, double r2) {
+  return (cz - n.z) * (cz - n.z) + (cy - n.y) * (cy - n.y) + (cx - n.x) * (cx - n.x) <= r2;
+}
+
+}  // namespace
+
+double overlapRatio(const Node& n1, const Node& n2, const Context& c) {
+  const double r22 = n2.r * n2.r;
+  return ballShare(n1, c.img, c.zThickness, [&](int64_t cx, int64_t cy, int64_t cz) { return inBall(cx, cy, cz, n2, r22); });
+}
+
 double overlapRatioCovers(const Node& n1, const Tree& t, const std::vector<int64_t>& coverIds, const Context& c) {
   if (coverIds.empty()) return 0;
   if (coverIds.size() == 1 && t.u[t.row(coverIds[0])].n == n1.n) return 0;
-  const gd::ImageU8& img = c.img;
-  const int64_t R = static_cast<int64_t>(std::ceil(n1.r));
-  const double r12 = n1.r * n1.r;
-  double total = 0, sum = 0, inc = 0;
-  for (int64_t k = -R; k <= R; ++k) {
-    const int64_t cz = trunc64(n1.z + k + 0.5);
-    if (cz < 0 || cz >= img.nz) continue;
-    const double ck = double(k) * k;
-    for (int64_t j = -R; j <= R; ++j) {
-      const int64_t cy = trunc64(n1.y + j + 0.5);
-      if (cy < 0 || cy >= img.ny) continue;
-      const double cj = double(j) * j + ck;
-      if (cj > r12) continue;
-      for (int64_t i = -R; i <= R; ++i) {
-        const int64_t cx = trunc64(n1.x + i + 0.5);
-        if (cx < 0 || cx >= img.nx) continue;
-        if (double(i) * i + cj > r12) continue;
-        total += 1;
-        const double v = img.at(cx, cy, cz);
-        sum += v;
-        for (int64_t id : coverIds) {
-          const Node& n2 = t.u[t.row(id)];
-          if (n2.n == n1.n || n2.nchild < 0) continue;
-          if ((cz - n2.z) * (cz - n2.z) + (cy - n2.y) * (cy - n2.y) + (cx - n2.x) * (cx - n2.x) <= n2.r * n2.r) {
-            inc += v;
-            break;
-          }
-        }
-      }
+  return ballShare(n1, c.img, 1.0, [&](int64_t cx, int64_t cy, int64_t cz) {
+    for (int64_t id : coverIds) {
+      const Node& n2 = t.u[t.row(id)];
+      if (n2.n == n1.n || n2.nchild < 0) continue;
+      if (inBall(cx, cy, cz, n2, n2.r * n2.r)) return true;
     }
-  }
-  if (total == 0) return 1;
-  return sum <= 0 ? 1.0 : inc / sum;
+    return false;
+  });
 }
 
 double edgeMean(const Node& a, const Node& b, const gd::ImageU8& img) {

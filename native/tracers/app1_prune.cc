@@ -24,12 +24,15 @@ inline void releaseParent(Tree& t, const Node& a) {
 // Every walk is bounded by the list length instead.
 inline bool walkTooLong(int64_t steps, const Tree& t) { return steps > t.size() + 1; }
 
-}  // namespace
-
-int64_t pruneSingleCover(Tree& t, const Context& c) {
-  int64_t npruned = 0;
+// Rounds of leaf pruning until a round deletes nothing, then the list is rearranged. In each
+// round every leaf (nchild 0), in list order, is deleted at once when it is isolated (no parent,
+// or its own parent) and otherwise handed to prune(row, leaf), which deletes what its rule says
+// and returns how many nodes that was. Returns the number deleted in all rounds.
+template <class Rule>
+int64_t pruneLeavesInRounds(Tree& t, const Context& c, Rule&& prune) {
   if (t.size() == 0) return 0;
   const int64_t n = t.size();
+  int64_t npruned = 0;
   for (;;) {
     int64_t deleted = 0;
     for (int64_t i = 0; i < n; ++i) {
@@ -41,32 +44,39 @@ int64_t pruneSingleCover(Tree& t, const Context& c) {
         ++deleted;
         continue;
       }
-      int64_t j = i;
-      for (int step = 0; step < 10; ++step) {
-        const Node& cur = t.u[j];
-        const int64_t pi = cur.parent;
-        if (cur.n == pi) {  // self-loop (never produced, guarded as in the original)
-          t.u[j].nchild = -1;
-          ++deleted;
-          break;
-        }
-        const int64_t pr = pi < 0 ? -1 : t.row(pi);
-        if (pr < 0) break;
-        const Node& anc = t.u[pr];
-        if (dist(leaf, anc) + leaf.r <= anc.r || overlapRatio(leaf, anc, c) > 0.9) {
-          leaf.nchild = -1;
-          releaseParent(t, leaf);
-          ++deleted;
-          break;
-        }
-        j = pr;
-      }
+      deleted += prune(i, leaf);
     }
     npruned += deleted;
     if (deleted == 0) break;
   }
   t.rearrange();
   return npruned;
+}
+
+}  // namespace
+
+int64_t pruneSingleCover(Tree& t, const Context& c) {
+  return pruneLeavesInRounds(t, c, [&](int64_t i, Node& leaf) -> int64_t {
+    int64_t j = i;
+    for (int step = 0; step < 10; ++step) {
+      const Node& cur = t.u[j];
+      const int64_t pi = cur.parent;
+      if (cur.n == pi) {  // self-loop (never produced, guarded as in the original)
+        t.u[j].nchild = -1;
+        return 1;
+      }
+      const int64_t pr = pi < 0 ? -1 : t.row(pi);
+      if (pr < 0) return 0;
+      const Node& anc = t.u[pr];
+      if (dist(leaf, anc) + leaf.r <= anc.r || overlapRatio(leaf, anc, c) > 0.9) {
+        leaf.nchild = -1;
+        releaseParent(t, leaf);
+        return 1;
+      }
+      j = pr;
+    }
+    return 0;
+  });
 }
 
 int64_t pruneMultiCover(Tree& t, const Context& c) {
@@ -120,33 +130,18 @@ int64_t pruneMultiCover(Tree& t, const Context& c) {
   for (auto& l : covers)
     std::stable_sort(l.begin(), l.end(), [&](int64_t a, int64_t b) { return t.u[t.row(a)].r > t.u[t.row(b)].r; });
 
-  int64_t npruned = 0;
-  for (;;) {
-    int64_t deleted = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      poll(c, i);
-      Node& leaf = t.u[i];
-      if (leaf.nchild != 0) continue;
-      if (leaf.parent < 0 || leaf.parent == leaf.n) {
-        leaf.nchild = -1;
-        ++deleted;
-        continue;
-      }
-      const int64_t s = nodeSlot[i];
-      if (maxId[s] == leaf.n) continue;  // its own best coverer
-      const Node& best = t.u[t.row(maxId[s])];
-      if (best.nchild < 0) continue;
-      if (dist(leaf, best) + leaf.r <= best.r || overlapRatioCovers(leaf, t, covers[s], c) > 0.9) {
-        leaf.nchild = -1;
-        releaseParent(t, leaf);
-        ++deleted;
-      }
+  return pruneLeavesInRounds(t, c, [&](int64_t i, Node& leaf) -> int64_t {
+    const int64_t s = nodeSlot[i];
+    if (maxId[s] == leaf.n) return 0;  // its own best coverer
+    const Node& best = t.u[t.row(maxId[s])];
+    if (best.nchild < 0) return 0;
+    if (dist(leaf, best) + leaf.r <= best.r || overlapRatioCovers(leaf, t, covers[s], c) > 0.9) {
+      leaf.nchild = -1;
+      releaseParent(t, leaf);
+      return 1;
     }
-    npruned += deleted;
-    if (deleted == 0) break;
-  }
-  t.rearrange();
-  return npruned;
+    return 0;
+  });
 }
 
 int64_t pruneInternodes(Tree& t, const Context& c) {
@@ -253,60 +248,45 @@ int64_t pruneBranchNodes(Tree& t, const Context& c) {
 }
 
 int64_t pruneArtefactBranches(Tree& t, const Context& c, double visibleThresh) {
-  if (t.size() == 0) return 0;
-  const int64_t n = t.size();
-  int64_t npruned = 0;
-  for (;;) {
+  return pruneLeavesInRounds(t, c, [&](int64_t i, Node&) -> int64_t {
     int64_t deleted = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      poll(c, i);
-      if (t.u[i].nchild != 0) continue;
-      if (t.u[i].parent < 0 || t.u[i].parent == t.u[i].n) {
-        t.u[i].nchild = -1;
+    int64_t j = i;
+    double dark = 0;
+    for (int64_t steps = 0;; ++steps) {
+      if (walkTooLong(steps, t)) break;
+      Node& cur = t.u[j];
+      const int64_t pi = cur.parent;
+      if (cur.n == pi) {
+        cur.nchild = -1;
         ++deleted;
-        continue;
+        break;
       }
-      int64_t j = i;
-      double dark = 0;
-      for (int64_t steps = 0;; ++steps) {
-        if (walkTooLong(steps, t)) break;
-        Node& cur = t.u[j];
-        const int64_t pi = cur.parent;
-        if (cur.n == pi) {
-          cur.nchild = -1;
-          ++deleted;
+      const int64_t pr = pi < 0 ? -1 : t.row(pi);
+      if (pr < 0) break;
+      const Node& p = t.u[pr];
+      const double m = edgeMean(cur, p, c.img);
+      // Quirk A4: squared edge lengths accumulate, against a fixed 30.
+      if (m < visibleThresh) dark += dist2(cur, p);
+      if (m >= visibleThresh) {
+        if (dark > 30) {
+          int64_t k = i;
+          for (int64_t back = 0; k != j && !walkTooLong(back, t); ++back) {
+            Node& del = t.u[k];
+            del.nchild = -1;
+            const int64_t kp = t.parentRow(del);
+            if (kp < 0) break;
+            t.u[kp].nchild--;
+            ++deleted;
+            k = kp;
+          }
           break;
         }
-        const int64_t pr = pi < 0 ? -1 : t.row(pi);
-        if (pr < 0) break;
-        const Node& p = t.u[pr];
-        const double m = edgeMean(cur, p, c.img);
-        // Quirk A4: squared edge lengths accumulate, against a fixed 30.
-        if (m < visibleThresh) dark += dist2(cur, p);
-        if (m >= visibleThresh) {
-          if (dark > 30) {
-            int64_t k = i;
-            for (int64_t back = 0; k != j && !walkTooLong(back, t); ++back) {
-              Node& del = t.u[k];
-              del.nchild = -1;
-              const int64_t kp = t.parentRow(del);
-              if (kp < 0) break;
-              t.u[kp].nchild--;
-              ++deleted;
-              k = kp;
-            }
-            break;
-          }
-          dark = 0;
-        }
-        j = pr;
+        dark = 0;
       }
+      j = pr;
     }
-    npruned += deleted;
-    if (deleted == 0) break;
-  }
-  t.rearrange();
-  return npruned;
+    return deleted;
+  });
 }
 
 }  // namespace nt::app1

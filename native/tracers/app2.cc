@@ -3,13 +3,13 @@
 // tree, hierarchical pruning, mapping back to the original grid, radius re-estimation on the
 // original image, optional resampling, sort_swc. Spec: shared/algorithms/app2.md.
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
 #include <string>
 
+#include "core/stage_clock.h"
 #include "core/trace_worker.h"
 #include "kernels/fm_tree.h"
 #include "kernels/gsdt.h"
@@ -21,6 +21,7 @@
 namespace {
 
 using namespace nt::kern;
+using nt::badParam;
 
 struct App2Params {
   bool autoThresh = false;
@@ -43,20 +44,6 @@ struct App2Params {
   bool gsdtFromRootSearch = true;  // Q9
 };
 
-[[noreturn]] void badParam(const std::string& name, const std::string& problem) {
-  throw std::invalid_argument("parameter '" + name + "' " + problem);
-}
-
-double num(const nt::Params& p, const char* k, double def, double lo, double hi) {
-  const double v = p.number(k, def);
-  if (!(v >= lo && v <= hi)) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "must be between %g and %g (got %g)", lo, hi, v);
-    badParam(k, buf);
-  }
-  return v;
-}
-
 App2Params readParams(const nt::Params& p) {
   App2Params a;
   if (p.isString("bkgThresh")) {
@@ -64,7 +51,7 @@ App2Params readParams(const nt::Params& p) {
     if (s != "AUTO") badParam("bkgThresh", "must be a number from 0 to 255 or \"AUTO\" (got \"" + s + "\")");
     a.autoThresh = true;
   } else {
-    const double t = num(p, "bkgThresh", 10, 0, 255);
+    const double t = p.numberIn("bkgThresh", 10, 0, 255);
     if (t != std::floor(t)) badParam("bkgThresh", "must be a whole number (thresholds are in 8-bit units)");
     a.bkgThresh = static_cast<int>(t);
   }
@@ -76,34 +63,21 @@ App2Params readParams(const nt::Params& p) {
   a.radiusFrom2D = p.flag("radiusFrom2D", true);
   a.gsdt = p.flag("gsdt", false);
   a.gap = p.flag("gap", false);
-  a.lengthThresh = num(p, "lengthThresh", 5, 0, 1e9);
+  a.lengthThresh = p.numberIn("lengthThresh", 5, 0, 1e9);
   a.resample = p.flag("resample", true);
   a.brightfield = p.flag("brightfield", false);
   a.intensityThreshold = p.flag("intensityThreshold", false);
-  const double cnn = num(p, "cnnType", 2, 1, 3);
+  const double cnn = p.numberIn("cnnType", 2, 1, 3);
   if (cnn != std::floor(cnn)) badParam("cnnType", "must be 1, 2 or 3");
   a.cnn = static_cast<int>(cnn);
-  a.srRatio = num(p, "srRatio", 1.0 / 3.0, 0, 1e9);
-  a.tMax = num(p, "coverageTmax", 2, 0, 1e12);
+  a.srRatio = p.numberIn("srRatio", 1.0 / 3.0, 0, 1e9);
+  a.tMax = p.numberIn("coverageTmax", 2, 0, 1e12);
   a.keepDeletedSegments = p.flag("keepDeletedSegments", true);
   a.minMaxQuirk = p.flag("minMaxQuirk", true);
   a.smooth = p.flag("smooth", true);
   a.gsdtFromRootSearch = p.flag("gsdtFromRootSearch", true);
   return a;
 }
-
-// Milliseconds spent per stage, reported in the run metadata.
-class StageClock {
- public:
-  double lap() {
-    const auto now = std::chrono::steady_clock::now();
-    const double ms = std::chrono::duration<double, std::milli>(now - last_).count();
-    last_ = now;
-    return ms;
-  }
- private:
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
 
 std::string fmtSeed(const nt::Seed& s) {
   char buf[96];
@@ -125,7 +99,7 @@ struct OriginalImage {
 nt::NativeTree runApp2(const nt::VolumeView& vol, const nt::Params& params, const std::vector<nt::Seed>& seeds,
                        nt::TraceContext& ctx) {
   const App2Params a = readParams(params);
-  StageClock clock;
+  nt::StageClock clock;
   double msPrep = 0, msRoot = 0, msGsdt = 0, msTree = 0, msPrune = 0, msRadius = 0, msSort = 0;
   const Checkpoint cp = [&ctx] { ctx.checkCancel(); };
   const Dims full{vol.nx, vol.ny, vol.nz};
@@ -251,12 +225,7 @@ nt::NativeTree runApp2(const nt::VolumeView& vol, const nt::Params& params, cons
   phi.reset();
   ctx.checkCancel();
 
-  SwcList tree;
-  for (size_t i = 0; i < fm.voxel.size(); ++i) {
-    const int64_t v = fm.voxel[i];
-    tree.add(static_cast<double>(v % td.nx), static_cast<double>((v / td.nx) % td.ny),
-             static_cast<double>(v / (td.nx * td.ny)), 0, 0, fm.parent[i]);
-  }
+  SwcList tree = toSwcList(fm, td);
   const size_t initialNodes = tree.size();
   fm = FmTree{};
   msTree = clock.lap();
@@ -278,14 +247,8 @@ nt::NativeTree runApp2(const nt::VolumeView& vol, const nt::Params& params, cons
   msPrune = clock.lap();
 
   // 8. back to the original grid: x * d + d / 2 when d > 1
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (f.xy > 1) {
-      out.x[i] = out.x[i] * f.xy + f.xy / 2;
-      out.y[i] = out.y[i] * f.xy + f.xy / 2;
-    }
-    if (f.z > 1) out.z[i] = out.z[i] * f.z + f.z / 2;
-    out.radius[i] *= f.xy;
-  }
+  toFullGrid(out, f);
+  for (double& r : out.radius) r *= f.xy;
 
   // 9. radius re-estimated on the original channel (reflected for brightfield data)
   ctx.progress(0.85, "radius estimation");
@@ -323,16 +286,7 @@ nt::NativeTree runApp2(const nt::VolumeView& vol, const nt::Params& params, cons
   }
   msSort = clock.lap();
 
-  nt::NativeTree res;
-  res.x = std::move(out.x);
-  res.y = std::move(out.y);
-  res.z = std::move(out.z);
-  res.radius = std::move(out.radius);
-  res.type = std::move(out.type);
-  res.parent = std::move(out.parent);
-  for (auto& p : res.parent)
-    if (p < 0) p = -1;
-  auto back = [](double c, double d) { return d > 1 ? c * d + d / 2 : c; };
+  nt::NativeTree res = toNativeTree(std::move(out));
   const double rx = static_cast<double>(roundVoxel(root.x)), ry = static_cast<double>(roundVoxel(root.y)),
                rz = static_cast<double>(roundVoxel(root.z));
   res.meta = {
@@ -344,9 +298,9 @@ nt::NativeTree runApp2(const nt::VolumeView& vol, const nt::Params& params, cons
       {"tracingNx", static_cast<double>(td.nx)},
       {"tracingNy", static_cast<double>(td.ny)},
       {"tracingNz", static_cast<double>(td.nz)},
-      {"rootX", back(rx, f.xy)},
-      {"rootY", back(ry, f.xy)},
-      {"rootZ", back(rz, f.z)},
+      {"rootX", toFullGrid(rx, f.xy)},
+      {"rootY", toFullGrid(ry, f.xy)},
+      {"rootZ", toFullGrid(rz, f.z)},
       {"nodesInitial", static_cast<double>(initialNodes)},
       {"segments", static_cast<double>(hs.segments)},
       {"segmentsLong", static_cast<double>(hs.afterLength)},

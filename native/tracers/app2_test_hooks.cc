@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/napi_convert.h"
 #include "core/registry.h"
 #include "kernels/fm_tree.h"
 #include "kernels/gsdt.h"
@@ -16,24 +17,8 @@
 
 namespace {
 
+using namespace nt::js;
 using namespace nt::kern;
-
-Dims dimsOf(const Napi::Value& v) {
-  Napi::Array a = v.As<Napi::Array>();
-  return Dims{a.Get(0u).As<Napi::Number>().Int64Value(), a.Get(1u).As<Napi::Number>().Int64Value(),
-              a.Get(2u).As<Napi::Number>().Int64Value()};
-}
-
-const uint8_t* bytesOf(const Napi::Env& env, const Napi::Value& v, const Dims& d) {
-  Napi::Uint8Array a = v.As<Napi::Uint8Array>();
-  if (static_cast<int64_t>(a.ElementLength()) != d.voxels()) throw Napi::RangeError::New(env, "dims do not match the voxel count");
-  return a.Data();
-}
-
-std::vector<double> doublesOf(const Napi::Value& v) {
-  Napi::Float64Array a = v.As<Napi::Float64Array>();
-  return std::vector<double>(a.Data(), a.Data() + a.ElementLength());
-}
 
 // _testHeap(keys: Float32Array, adjustIds: Int32Array, adjustKeys: Float32Array) -> Int32Array
 // inserts ids 0..n-1 with keys, applies the adjustments, then returns the pop order.
@@ -55,8 +40,8 @@ Napi::Value testHeap(const Napi::CallbackInfo& info) {
 // _testGsdt(data: Uint8Array, dims, cnn, thresh, planar) -> Float32Array (dense phi)
 Napi::Value testGsdt(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Dims d = dimsOf(info[1]);
-  const uint8_t* img = bytesOf(env, info[0], d);
+  const Dims d = dimsArg(info[1]);
+  const uint8_t* img = voxelsArg(env, info[0], d);
   GsdtField f = gsdt(img, d, info[2].As<Napi::Number>().Int32Value(), info[3].As<Napi::Number>().Int32Value(),
                      info[4].As<Napi::Boolean>().Value());
   Napi::Float32Array out = Napi::Float32Array::New(env, static_cast<size_t>(d.voxels()));
@@ -68,9 +53,9 @@ Napi::Value testGsdt(const Napi::CallbackInfo& info) {
 //   -> { voxel: Float64Array, parent: Int32Array }
 Napi::Value testFmTree(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Dims d = dimsOf(info[1]);
-  const uint8_t* img = bytesOf(env, info[0], d);
-  std::vector<double> r = doublesOf(info[2]);
+  const Dims d = dimsArg(info[1]);
+  const uint8_t* img = voxelsArg(env, info[0], d);
+  std::vector<double> r = vectorArg<double>(info[2]);
   FmTreeOptions o;
   o.cnn = info[3].As<Napi::Number>().Int32Value();
   o.thresh = info[4].As<Napi::Number>().Int32Value();
@@ -78,7 +63,7 @@ Napi::Value testFmTree(const Napi::CallbackInfo& info) {
   FmTree t;
   try {
     if (info.Length() > 6 && info[6].IsTypedArray()) {
-      std::vector<double> tv = doublesOf(info[6]);
+      std::vector<double> tv = vectorArg<double>(info[6]);
       std::vector<Voxel3> targets;
       for (size_t i = 0; i + 2 < tv.size(); i += 3) targets.push_back({tv[i], tv[i + 1], tv[i + 2]});
       t = fastmarchingTreeTargets(img, d, {r[0], r[1], r[2]}, targets, o.cnn);
@@ -100,9 +85,9 @@ Napi::Value testFmTree(const Napi::CallbackInfo& info) {
 // _testMarkerRadius(data, dims, [x, y, z], thresh, planar) -> number
 Napi::Value testMarkerRadius(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Dims d = dimsOf(info[1]);
-  const uint8_t* img = bytesOf(env, info[0], d);
-  std::vector<double> c = doublesOf(info[2]);
+  const Dims d = dimsArg(info[1]);
+  const uint8_t* img = voxelsArg(env, info[0], d);
+  std::vector<double> c = vectorArg<double>(info[2]);
   const double thr = info[3].As<Napi::Number>().DoubleValue();
   const bool planar = info[4].As<Napi::Boolean>().Value();
   return Napi::Number::New(env, planar ? markerRadiusXY(img, d, c[0], c[1], c[2], thr) : markerRadius3D(img, d, c[0], c[1], c[2], thr));
@@ -113,37 +98,20 @@ Napi::Value testSortSwc(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = info[0].As<Napi::Object>();
   SwcList in;
-  std::vector<double> x = doublesOf(o.Get("x")), y = doublesOf(o.Get("y")), z = doublesOf(o.Get("z"));
+  std::vector<double> x = vectorArg<double>(o.Get("x")), y = vectorArg<double>(o.Get("y")), z = vectorArg<double>(o.Get("z"));
   Napi::Int32Array par = o.Get("parent").As<Napi::Int32Array>();
   for (size_t i = 0; i < x.size(); ++i) in.add(x[i], y[i], z[i], 1, static_cast<int32_t>(i), par[i]);
   const bool resample = info.Length() > 2 && info[2].IsNumber();
   SwcList s = resample ? resampleSwc(in, info[2].As<Napi::Number>().DoubleValue())
                        : sortSwc(in, info[1].As<Napi::Number>().DoubleValue());
-  Napi::Object out = Napi::Object::New(env);
-  auto f64 = [&](const std::vector<double>& v) {
-    Napi::Float64Array a = Napi::Float64Array::New(env, v.size());
-    for (size_t i = 0; i < v.size(); ++i) a[i] = v[i];
-    return a;
-  };
-  auto i32 = [&](const std::vector<int32_t>& v) {
-    Napi::Int32Array a = Napi::Int32Array::New(env, v.size());
-    for (size_t i = 0; i < v.size(); ++i) a[i] = v[i];
-    return a;
-  };
-  out.Set("x", f64(s.x));
-  out.Set("y", f64(s.y));
-  out.Set("z", f64(s.z));
-  out.Set("radius", f64(s.radius));
-  out.Set("type", i32(s.type));
-  out.Set("parent", i32(s.parent));
-  return out;
+  return swcColumns(env, s);
 }
 
 // _testDownsample(data, dims) -> { factors: [xy, z], dims: [x, y, z], data: Uint8Array }
 Napi::Value testDownsample(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Dims d = dimsOf(info[1]);
-  const uint8_t* img = bytesOf(env, info[0], d);
+  const Dims d = dimsArg(info[1]);
+  const uint8_t* img = voxelsArg(env, info[0], d);
   const DownsampleFactors f = chooseDownsample256(d);
   Dims od = d;
   std::vector<uint8_t> v = (f.xy > 1 || f.z > 1) ? blockMeanDownsample(img, d, f.xy, f.z, &od)
@@ -156,11 +124,9 @@ Napi::Value testDownsample(const Napi::CallbackInfo& info) {
   da.Set(0u, static_cast<double>(od.nx));
   da.Set(1u, static_cast<double>(od.ny));
   da.Set(2u, static_cast<double>(od.nz));
-  Napi::Uint8Array data = Napi::Uint8Array::New(env, v.size());
-  std::copy(v.begin(), v.end(), data.Data());
   out.Set("factors", fa);
   out.Set("dims", da);
-  out.Set("data", data);
+  out.Set("data", typedArray(env, v));
   return out;
 }
 

@@ -3,16 +3,17 @@
 // optional contrast stretch, a global mask (every non-zero voxel, Niblack or Sauvola), APP2-base
 // on the mask, on its hand-written "dilation" and on a third image, the three traces merged by
 // nearest-node combining, radii from the original grey image.
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "core/trace_worker.h"
 #include "kernels/global_binarize.h"
-#include "kernels/marker_radius.h"
+#include "kernels/image_prep.h"
+#include "kernels/swc_tools.h"
 #include "kernels/trace_combine.h"
 #include "tracers/ensemble_images.h"
 #include "tracers/ent_app2_base.h"
+#include "tracers/ent_family.h"
 
 namespace nt::ens {
 namespace {
@@ -22,19 +23,13 @@ using nt::ent::App2BaseInfo;
 using nt::ent::CubeRule;
 using nt::ent::SharedRoot;
 
-constexpr double kRadiusThreshold = 40;
-
 enum class Mask { Nonzero, Niblack, Sauvola };
 enum class ThirdImage { Mask, Closing };
 
-struct EnsParams {
+struct EnsParams : nt::ent::SharedParams {
   Mask mask = Mask::Nonzero;
   bool stretch = false;
   int stretchPercent = 50;
-  float niblackK = 0.2f;
-  float sauvolaK = 0.5f;
-  float sauvolaR = 128;
-  double combineDistance = 2;
   ThirdImage third = ThirdImage::Mask;
 };
 
@@ -44,30 +39,24 @@ EnsParams readParams(const nt::Params& p) {
   if (m == "nonzero") e.mask = Mask::Nonzero;
   else if (m == "niblack") e.mask = Mask::Niblack;
   else if (m == "sauvola") e.mask = Mask::Sauvola;
-  else throw std::invalid_argument("parameter 'binarization' must be \"nonzero\", \"niblack\" or \"sauvola\" (got \"" + m + "\")");
+  else nt::badParam("binarization", "must be \"nonzero\", \"niblack\" or \"sauvola\" (got \"" + m + "\")");
   e.stretch = p.flag("contrastStretch", false);
   e.stretchPercent = static_cast<int>(p.number("contrastPercent", 50));
-  e.niblackK = static_cast<float>(p.number("niblackK", 0.2));
-  e.sauvolaK = static_cast<float>(p.number("sauvolaK", 0.5));
-  e.sauvolaR = static_cast<float>(p.number("sauvolaR", 128));
-  if (!(e.sauvolaR > 0)) throw std::invalid_argument("parameter 'sauvolaR' must be greater than 0");
-  e.combineDistance = p.number("combineDistance", 2);
+  static_cast<nt::ent::SharedParams&>(e) = nt::ent::readSharedParams(p);
   const std::string t = p.text("thirdImage", "mask");
   if (t == "mask") e.third = ThirdImage::Mask;
   else if (t == "closing") e.third = ThirdImage::Closing;
-  else throw std::invalid_argument("parameter 'thirdImage' must be \"mask\" or \"closing\" (got \"" + t + "\")");
+  else nt::badParam("thirdImage", "must be \"mask\" or \"closing\" (got \"" + t + "\")");
   return e;
 }
 
 nt::NativeTree runEnsemble(const nt::VolumeView& vol, const nt::Params& params, const std::vector<nt::Seed>& seeds,
                            nt::TraceContext& ctx) {
-  if (vol.dtype != nt::DType::U8)
-    throw std::invalid_argument("reads 8-bit images only (the host converts others by min-max scaling)");
+  const uint8_t* grey = nt::ent::greyVoxels(vol);
   const EnsParams e = readParams(params);
   const Checkpoint cp = [&ctx] { ctx.checkCancel(); };
   const Dims d{vol.nx, vol.ny, vol.nz};
   const int64_t n = d.voxels();
-  const uint8_t* grey = static_cast<const uint8_t*>(vol.data);
 
   // 1. working image, 2. mask
   ctx.progress(0.0, "mask");
@@ -106,21 +95,9 @@ nt::NativeTree runEnsemble(const nt::VolumeView& vol, const nt::Params& params, 
   SwcList merged = combineTraces(trace[0], trace[1], e.combineDistance, &c1, cp);
   SwcList out = combineTraces(merged, trace[2], e.combineDistance, &c2, cp);
   merged = SwcList{};
-  for (size_t i = 0; i < out.size(); ++i) {
-    if ((i & 1023) == 0) ctx.checkCancel();
-    out.radius[i] = markerRadius3D(grey, d, out.x[i], out.y[i], out.z[i], kRadiusThreshold);
-  }
+  nt::ent::measureRadii(out, grey, d, cp);
 
-  nt::NativeTree res;
-  res.x = std::move(out.x);
-  res.y = std::move(out.y);
-  res.z = std::move(out.z);
-  res.radius = std::move(out.radius);
-  res.type = std::move(out.type);
-  res.parent = std::move(out.parent);
-  for (auto& p : res.parent)
-    if (p < 0) p = -1;
-  auto back = [](int64_t c, double f) { return f > 1 ? static_cast<double>(c) * f + f / 2 : static_cast<double>(c); };
+  nt::NativeTree res = toNativeTree(std::move(out));
   res.meta = {
       {"stretchLow", static_cast<double>(sti.lo)},
       {"stretchHigh", static_cast<double>(sti.hi)},
@@ -132,9 +109,9 @@ nt::NativeTree runEnsemble(const nt::VolumeView& vol, const nt::Params& params, 
   };
   for (int it = 0; it < 3; ++it) {
     const std::string k = std::to_string(it + 1);
-    res.meta.push_back({"root" + k + "X", back(info[it].rootX, info[it].fxy)});
-    res.meta.push_back({"root" + k + "Y", back(info[it].rootY, info[it].fxy)});
-    res.meta.push_back({"root" + k + "Z", back(info[it].rootZ, info[it].fz)});
+    res.meta.push_back({"root" + k + "X", toFullGrid(static_cast<double>(info[it].rootX), info[it].fxy)});
+    res.meta.push_back({"root" + k + "Y", toFullGrid(static_cast<double>(info[it].rootY), info[it].fxy)});
+    res.meta.push_back({"root" + k + "Z", toFullGrid(static_cast<double>(info[it].rootZ), info[it].fz)});
     res.meta.push_back({"root" + k + "Moved", info[it].rootMoved ? 1.0 : 0.0});
     res.meta.push_back({"trace" + k + "Nodes", static_cast<double>(trace[it].size())});
   }

@@ -11,10 +11,11 @@
 
 #include "core/trace_worker.h"
 #include "kernels/global_binarize.h"
-#include "kernels/marker_radius.h"
 #include "kernels/morph6.h"
+#include "kernels/swc_tools.h"
 #include "kernels/trace_combine.h"
 #include "tracers/ent_app2_base.h"
+#include "tracers/ent_family.h"
 #include "tracers/ent_learning.h"
 
 namespace nt::ent {
@@ -22,40 +23,28 @@ namespace {
 
 using namespace nt::kern;
 
-constexpr double kRadiusThreshold = 40;  // markerRadius threshold on the binary images (quirk E4)
-
-struct EntParams {
-  float niblackK = 0.2f;
-  float sauvolaK = 0.5f;
-  float sauvolaR = 128;
+struct EntParams : SharedParams {
   int bernsenContrast = 15;
   size_t nodeCap = 11000;
-  double combineDistance = 2;
 };
 
 EntParams readParams(const nt::Params& p) {
   EntParams e;
-  e.niblackK = static_cast<float>(p.number("niblackK", 0.2));
-  e.sauvolaK = static_cast<float>(p.number("sauvolaK", 0.5));
-  e.sauvolaR = static_cast<float>(p.number("sauvolaR", 128));
-  if (!(e.sauvolaR > 0)) throw std::invalid_argument("parameter 'sauvolaR' must be greater than 0");
+  static_cast<SharedParams&>(e) = readSharedParams(p);
   e.bernsenContrast = static_cast<int>(p.number("bernsenContrast", 15));
   const double cap = p.number("nodeCap", 11000);
-  if (!(cap >= 0)) throw std::invalid_argument("parameter 'nodeCap' must be 0 or more");
+  if (!(cap >= 0)) nt::badParam("nodeCap", "must be 0 or more");
   e.nodeCap = static_cast<size_t>(cap);
-  e.combineDistance = p.number("combineDistance", 2);
   return e;
 }
 
 const char* const kVersionName[3] = {"N", "S", "B"};
 
-// One trace of the base tracer with its radii measured on the image it was traced on.
+// One trace of the base tracer with its radii measured on the image it was traced on, i.e. on
+// a binary image (quirk E4).
 SwcList traceOne(const uint8_t* img, const Dims& d, const Checkpoint& cp) {
   SwcList t = app2Base(img, d, CubeRule::Standard, nullptr, nullptr, cp);
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (cp && (i & 1023) == 0) cp();
-    t.radius[i] = markerRadius3D(img, d, t.x[i], t.y[i], t.z[i], kRadiusThreshold);
-  }
+  measureRadii(t, img, d, cp);
   return t;
 }
 
@@ -90,13 +79,11 @@ BaseResult baseTracer(const std::vector<uint8_t>& v, const Dims& d, double combi
 
 nt::NativeTree runEnt(const nt::VolumeView& vol, const nt::Params& params, const std::vector<nt::Seed>& seeds,
                       nt::TraceContext& ctx) {
-  if (vol.dtype != nt::DType::U8)
-    throw std::invalid_argument("reads 8-bit images only (the host converts others by min-max scaling)");
+  const uint8_t* img = greyVoxels(vol);
   const EntParams e = readParams(params);
   const Checkpoint cp = [&ctx] { ctx.checkCancel(); };
   const Dims d{vol.nx, vol.ny, vol.nz};
   const int64_t n = d.voxels();
-  const uint8_t* img = static_cast<const uint8_t*>(vol.data);
 
   // 1. three binarised versions, 2. brightest block, 3. learning scores
   ctx.progress(0.0, "binarising (Niblack, Sauvola, Bernsen)");
@@ -167,16 +154,7 @@ nt::NativeTree runEnt(const nt::VolumeView& vol, const nt::Params& params, const
   BaseResult& win = results[static_cast<size_t>(chosen)];
   const double nodesOf[3] = {static_cast<double>(results[0].tree.size()), static_cast<double>(results[1].tree.size()),
                              static_cast<double>(results[2].tree.size())};
-  SwcList& out = win.tree;
-  nt::NativeTree res;
-  res.x = std::move(out.x);
-  res.y = std::move(out.y);
-  res.z = std::move(out.z);
-  res.radius = std::move(out.radius);
-  res.type = std::move(out.type);
-  res.parent = std::move(out.parent);
-  for (auto& p : res.parent)
-    if (p < 0) p = -1;
+  nt::NativeTree res = toNativeTree(std::move(win.tree));
   res.meta = {
       {"thresholdN", static_cast<double>(tN)},
       {"thresholdS", static_cast<double>(tS)},

@@ -66,15 +66,7 @@ SwcList app2Base(const uint8_t* img, const Dims& full, CubeRule rule, SharedRoot
   fo.gap = false;
   fo.minMaxQuirk = true;
   const Voxel3 root{static_cast<double>(inf.rootX), static_cast<double>(inf.rootY), static_cast<double>(inf.rootZ)};
-  SwcList tree;
-  {
-    FmTree fm = fastmarchingTree(I, td, root, fo, cp);
-    for (size_t i = 0; i < fm.voxel.size(); ++i) {
-      const int64_t v = fm.voxel[i];
-      tree.add(static_cast<double>(v % td.nx), static_cast<double>((v / td.nx) % td.ny),
-               static_cast<double>(v / (td.nx * td.ny)), 0, 0, fm.parent[i]);
-    }
-  }
+  SwcList tree = toSwcList(fastmarchingTree(I, td, root, fo, cp), td);
   inf.nodesInitial = tree.size();
 
   HappOptions ho;
@@ -86,14 +78,8 @@ SwcList app2Base(const uint8_t* img, const Dims& full, CubeRule rule, SharedRoot
   ho.smooth = true;
   SwcList out = happ(tree, I, td, ho, &inf.happ, cp);
 
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (f.xy > 1) {
-      out.x[i] = out.x[i] * f.xy + f.xy / 2;
-      out.y[i] = out.y[i] * f.xy + f.xy / 2;
-    }
-    if (f.z > 1) out.z[i] = out.z[i] * f.z + f.z / 2;
-    out.radius[i] *= f.xy;
-  }
+  toFullGrid(out, f);
+  for (double& r : out.radius) r *= f.xy;
   if (info) *info = inf;
   return out;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/napi_convert.h"
 #include "core/registry.h"
 #include "kernels/global_binarize.h"
 #include "kernels/kdtree3.h"
@@ -17,32 +18,15 @@
 
 namespace {
 
+using namespace nt::js;
 using namespace nt::kern;
-
-Dims dimsOf(const Napi::Value& v) {
-  Napi::Array a = v.As<Napi::Array>();
-  return Dims{a.Get(0u).As<Napi::Number>().Int64Value(), a.Get(1u).As<Napi::Number>().Int64Value(),
-              a.Get(2u).As<Napi::Number>().Int64Value()};
-}
-
-std::vector<uint8_t> bytesOf(const Napi::Env& env, const Napi::Value& v, int64_t n) {
-  Napi::Uint8Array a = v.As<Napi::Uint8Array>();
-  if (n >= 0 && static_cast<int64_t>(a.ElementLength()) != n) throw Napi::RangeError::New(env, "dims do not match the voxel count");
-  return std::vector<uint8_t>(a.Data(), a.Data() + a.ElementLength());
-}
-
-Napi::Uint8Array toJs(const Napi::Env& env, const std::vector<uint8_t>& v) {
-  Napi::Uint8Array out = Napi::Uint8Array::New(env, v.size());
-  std::copy(v.begin(), v.end(), out.Data());
-  return out;
-}
 
 // _testGlobalBinarize(data: Uint8Array, rule: 'niblack'|'sauvola'|'bernsen', counter: 'ent'|'int',
 //   k, r) -> {threshold, mean, stddev, out}; for 'bernsen' k is the minimum contrast and
 //   counter 'ent' keeps voxel 0 unchanged.
 Napi::Value testGlobalBinarize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::vector<uint8_t> img = bytesOf(env, info[0], -1);
+  const std::vector<uint8_t> img = vectorArg<uint8_t>(info[0]);
   const std::string rule = info[1].As<Napi::String>().Utf8Value();
   const bool ent = info[2].As<Napi::String>().Utf8Value() == "ent";
   const double k = info[3].As<Napi::Number>().DoubleValue(), r = info[4].As<Napi::Number>().DoubleValue();
@@ -62,34 +46,36 @@ Napi::Value testGlobalBinarize(const Napi::CallbackInfo& info) {
     res.Set("mean", s.mean);
     res.Set("stddev", s.stddev);
   }
-  res.Set("out", toJs(env, out));
+  res.Set("out", typedArray(env, out));
   return res;
 }
 
 // _testEntLearning(original: Uint8Array, version: Uint8Array, dims) -> {a, b, maxValue, marks, score}
 Napi::Value testEntLearning(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Dims d = dimsOf(info[2]);
-  std::vector<uint8_t> img = bytesOf(env, info[0], d.voxels()), ver = bytesOf(env, info[1], d.voxels());
-  const nt::ent::BrightBlock b = nt::ent::brightestBlock(img.data(), d);
+  const Dims d = dimsArg(info[2]);
+  const uint8_t* img = voxelsArg(env, info[0], d);
+  const uint8_t* ver = voxelsArg(env, info[1], d);
+  const nt::ent::BrightBlock b = nt::ent::brightestBlock(img, d);
   Napi::Object res = Napi::Object::New(env);
   res.Set("a", b.a);
   res.Set("b", b.b);
   res.Set("maxValue", b.maxValue);
   res.Set("marks", b.marks);
-  res.Set("score", nt::ent::learningScore(ver.data(), d, b));
+  res.Set("score", nt::ent::learningScore(ver, d, b));
   return res;
 }
 
 // _testMorph6(data, dims, op: 'dilate'|'erode', interior: boolean) -> Uint8Array
 Napi::Value testMorph6(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Dims d = dimsOf(info[1]);
-  std::vector<uint8_t> img = bytesOf(env, info[0], d.voxels()), out(img.size());
+  const Dims d = dimsArg(info[1]);
+  const uint8_t* img = voxelsArg(env, info[0], d);
+  std::vector<uint8_t> out(static_cast<size_t>(d.voxels()));
   const MorphBorder border = info[3].As<Napi::Boolean>().Value() ? MorphBorder::Interior : MorphBorder::Full;
-  if (info[2].As<Napi::String>().Utf8Value() == "dilate") dilate6(img.data(), d, border, out.data());
-  else erode6(img.data(), d, border, out.data());
-  return toJs(env, out);
+  if (info[2].As<Napi::String>().Utf8Value() == "dilate") dilate6(img, d, border, out.data());
+  else erode6(img, d, border, out.data());
+  return typedArray(env, out);
 }
 
 // _testEnsembleImages(op: 'stretch'|'dilate'|'closing', data, dims, extra) -> {out, lo?, hi?, scale?}
@@ -97,23 +83,23 @@ Napi::Value testMorph6(const Napi::CallbackInfo& info) {
 Napi::Value testEnsembleImages(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const std::string op = info[0].As<Napi::String>().Utf8Value();
-  const Dims d = dimsOf(info[2]);
-  std::vector<uint8_t> img = bytesOf(env, info[1], d.voxels());
+  const Dims d = dimsArg(info[2]);
+  const uint8_t* src = voxelsArg(env, info[1], d);
+  std::vector<uint8_t> img(src, src + d.voxels());  // stretch and closing work in place
   Napi::Object res = Napi::Object::New(env);
   if (op == "stretch") {
     const nt::ens::StretchInfo s = nt::ens::contrastStretch(img.data(), d.voxels(), info[3].As<Napi::Number>().Int32Value());
     res.Set("lo", s.lo);
     res.Set("hi", s.hi);
     res.Set("scale", s.scale);
-    res.Set("out", toJs(env, img));
+    res.Set("out", typedArray(env, img));
   } else if (op == "dilate") {
     std::vector<uint8_t> out(img.size());
     nt::ens::quirkyDilate(img.data(), d, out.data());
-    res.Set("out", toJs(env, out));
+    res.Set("out", typedArray(env, out));
   } else {
-    std::vector<uint8_t> dil = bytesOf(env, info[3], d.voxels());
-    nt::ens::quirkyClosing(img.data(), dil.data(), d);
-    res.Set("out", toJs(env, img));
+    nt::ens::quirkyClosing(img.data(), voxelsArg(env, info[3], d), d);
+    res.Set("out", typedArray(env, img));
   }
   return res;
 }
@@ -134,17 +120,10 @@ Napi::Value testCombine(const Napi::CallbackInfo& info) {
   const SwcList out = combineTraces(listOf(info[0].As<Napi::Object>()), listOf(info[1].As<Napi::Object>()),
                                     info[2].As<Napi::Number>().DoubleValue(), &st);
   Napi::Object res = Napi::Object::New(env);
-  auto f64 = [&](const std::vector<double>& v) {
-    Napi::Float64Array a = Napi::Float64Array::New(env, v.size());
-    std::copy(v.begin(), v.end(), a.Data());
-    return a;
-  };
-  Napi::Int32Array par = Napi::Int32Array::New(env, out.size());
-  std::copy(out.parent.begin(), out.parent.end(), par.Data());
-  res.Set("x", f64(out.x));
-  res.Set("y", f64(out.y));
-  res.Set("z", f64(out.z));
-  res.Set("parent", par);
+  res.Set("x", typedArray(env, out.x));
+  res.Set("y", typedArray(env, out.y));
+  res.Set("z", typedArray(env, out.z));
+  res.Set("parent", typedArray(env, out.parent));
   res.Set("dropped", static_cast<double>(st.dropped));
   res.Set("appended", static_cast<double>(st.appended));
   res.Set("orphans", static_cast<double>(st.orphans));
@@ -170,22 +149,16 @@ Napi::Value testKdNearest(const Napi::CallbackInfo& info) {
 // _testEntApp2Base(data, dims, ignoreY: boolean) -> {x, y, z: Float64Array, parent: Int32Array, fxy, fz}
 Napi::Value testEntApp2Base(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Dims d = dimsOf(info[1]);
-  std::vector<uint8_t> img = bytesOf(env, info[0], d.voxels());
+  const Dims d = dimsArg(info[1]);
   nt::ent::App2BaseInfo bi;
-  const SwcList t = nt::ent::app2Base(img.data(), d, info[2].As<Napi::Boolean>().Value() ? nt::ent::CubeRule::IgnoreY
+  const SwcList t = nt::ent::app2Base(voxelsArg(env, info[0], d), d, info[2].As<Napi::Boolean>().Value() ? nt::ent::CubeRule::IgnoreY
                                                                                         : nt::ent::CubeRule::Standard,
                                       nullptr, &bi, {});
   Napi::Object res = Napi::Object::New(env);
-  for (const char* k : {"x", "y", "z"}) {
-    const std::vector<double>& v = k[0] == 'x' ? t.x : k[0] == 'y' ? t.y : t.z;
-    Napi::Float64Array a = Napi::Float64Array::New(env, v.size());
-    std::copy(v.begin(), v.end(), a.Data());
-    res.Set(k, a);
-  }
-  Napi::Int32Array par = Napi::Int32Array::New(env, t.size());
-  std::copy(t.parent.begin(), t.parent.end(), par.Data());
-  res.Set("parent", par);
+  res.Set("x", typedArray(env, t.x));
+  res.Set("y", typedArray(env, t.y));
+  res.Set("z", typedArray(env, t.z));
+  res.Set("parent", typedArray(env, t.parent));
   res.Set("fxy", bi.fxy);
   res.Set("fz", bi.fz);
   return res;

@@ -1,8 +1,9 @@
 // FMST (fastmarching_spanningtree, BJUT): the native tracer entry and a diagnostic export of
 // its weighted node graph. Card: /work/shared/algorithms/fastmarching_spanningtree.md.
-#include <stdexcept>
+#include <exception>
 #include <string>
 
+#include "core/napi_convert.h"
 #include "core/trace_worker.h"
 #include "tracers/fmst_graph.h"
 #include "tracers/fmst_tree.h"
@@ -17,15 +18,14 @@ Options readOptions(const Params& p) {
   const std::string w = p.text("edgeWeight", "chebyshev");
   if (w == "chebyshev") o.weight = EdgeWeight::Chebyshev;
   else if (w == "geodesic") o.weight = EdgeWeight::Geodesic;
-  else throw std::invalid_argument("parameter 'edgeWeight' must be \"chebyshev\" or \"geodesic\" (got \"" + w + "\")");
+  else badParam("edgeWeight", "must be \"chebyshev\" or \"geodesic\" (got \"" + w + "\")");
   return o;
 }
 
+// The original read the buffer as bytes whatever its type (quirk F6); the manifest declares
+// uint8 so the host scales other types first, and anything else is refused rather than misread.
 const uint8_t* bytesOf(const VolumeView& vol) {
-  // The original read the buffer as bytes whatever its type (quirk F6); the manifest declares
-  // uint8 so the host scales other types first, and anything else is refused rather than misread.
-  if (vol.dtype != DType::U8) throw std::invalid_argument("expects uint8 voxels; the host converts images to uint8 before calling it");
-  return static_cast<const uint8_t*>(vol.data);
+  return vol.u8("expects uint8 voxels; the host converts images to uint8 before calling it");
 }
 
 NativeTree runFmst(const VolumeView& vol, const Params& params, const std::vector<Seed>&, TraceContext& ctx) {
@@ -55,18 +55,7 @@ Napi::Value fmstGraph(const Napi::CallbackInfo& info) {
   const int64_t nz = dims.Get(2u).As<Napi::Number>().Int64Value();
   if (nx <= 0 || ny <= 0 || nz <= 0 || static_cast<int64_t>(data.ElementLength()) != nx * ny * nz)
     throw Napi::RangeError::New(env, "fmstGraph: dims do not match the voxel count");
-  Params params;
-  Napi::Object po = info[1].As<Napi::Object>();
-  Napi::Array keys = po.GetPropertyNames();
-  for (uint32_t i = 0; i < keys.Length(); ++i) {
-    const std::string k = keys.Get(i).As<Napi::String>().Utf8Value();
-    Napi::Value v = po.Get(k);
-    ParamValue pv;
-    if (v.IsNumber()) { pv.kind = ParamValue::Number; pv.number = v.As<Napi::Number>().DoubleValue(); }
-    else if (v.IsString()) { pv.kind = ParamValue::String; pv.text = v.As<Napi::String>().Utf8Value(); }
-    else continue;
-    params.values[k] = pv;
-  }
+  const Params params = paramsFromJs(info[1].As<Napi::Object>());
   NodeGraph g;
   try {
     TraceContext ctx(nullptr, {});
@@ -76,21 +65,11 @@ Napi::Value fmstGraph(const Napi::CallbackInfo& info) {
   }
   const size_t n = g.size();
   Napi::Object out = Napi::Object::New(env);
-  auto i32 = [&](const std::vector<int32_t>& v) {
-    auto a = Napi::Int32Array::New(env, v.size());
-    std::copy(v.begin(), v.end(), a.Data());
-    return a;
-  };
-  auto f64 = [&](const std::vector<double>& v) {
-    auto a = Napi::Float64Array::New(env, v.size());
-    std::copy(v.begin(), v.end(), a.Data());
-    return a;
-  };
-  out.Set("x", i32(g.x));
-  out.Set("y", i32(g.y));
-  out.Set("z", i32(g.z));
-  out.Set("radius", i32(g.radius));
-  out.Set("cover", f64(g.cover));
+  out.Set("x", js::typedArray(env, g.x));
+  out.Set("y", js::typedArray(env, g.y));
+  out.Set("z", js::typedArray(env, g.z));
+  out.Set("radius", js::typedArray(env, g.radius));
+  out.Set("cover", js::typedArray(env, g.cover));
   std::vector<int32_t> ea, eb;
   std::vector<double> ew;
   for (size_t p = 0; p < n; ++p) {
@@ -101,9 +80,9 @@ Napi::Value fmstGraph(const Napi::CallbackInfo& info) {
       ew.push_back(g.links.weight[e]);
     }
   }
-  out.Set("a", i32(ea));
-  out.Set("b", i32(eb));
-  out.Set("w", f64(ew));
+  out.Set("a", js::typedArray(env, ea));
+  out.Set("b", js::typedArray(env, eb));
+  out.Set("w", js::typedArray(env, ew));
   return out;
 }
 

@@ -66,11 +66,10 @@ class WorkGraph {
     return a != b && std::abs(x[a] - x[b]) <= 1 && std::abs(y[a] - y[b]) <= 1 && std::abs(z[a] - z[b]) <= 1 && ratioOk(a, b);
   }
 
-  // Live neighbours in ascending node order (= ascending voxel key, the original's QMap order).
-  void neighbours(int32_t a, std::vector<int32_t>& out) const {
-    out.clear();
-    int32_t adj[26];
-    int n = 0;
+  // Calls f(b) for each live node b implicitly linked to a (in its 26-neighbourhood, passing the
+  // intensity ratio test), in ascending voxel order.
+  template <class F>
+  void forEachImplicitNeighbour(int32_t a, F&& f) const {
     for (int dz = -1; dz <= 1; ++dz) {
       const int64_t k = z[a] + dz;
       if (k < 0 || k >= nz_) continue;
@@ -81,10 +80,18 @@ class WorkGraph {
           const int64_t i = x[a] + dx;
           if (i < 0 || i >= nx_ || (dx == 0 && dy == 0 && dz == 0)) continue;
           const int32_t b = idOf[static_cast<size_t>(index(i, j, k))];
-          if (b >= 0 && alive[b] && ratioOk(a, b)) adj[n++] = b;
+          if (b >= 0 && alive[b] && ratioOk(a, b)) f(b);
         }
       }
     }
+  }
+
+  // Live neighbours in ascending node order (= ascending voxel key, the original's QMap order).
+  void neighbours(int32_t a, std::vector<int32_t>& out) const {
+    out.clear();
+    int32_t adj[26];
+    int n = 0;
+    forEachImplicitNeighbour(a, [&](int32_t b) { adj[n++] = b; });
     const auto& ex = extra[a];
     out.resize(n + ex.size());
     std::merge(adj, adj + n, ex.begin(), ex.end(), out.begin());
@@ -92,20 +99,7 @@ class WorkGraph {
 
   size_t degree(int32_t a) const {
     size_t d = extra[a].size();
-    for (int dz = -1; dz <= 1; ++dz) {
-      const int64_t k = z[a] + dz;
-      if (k < 0 || k >= nz_) continue;
-      for (int dy = -1; dy <= 1; ++dy) {
-        const int64_t j = y[a] + dy;
-        if (j < 0 || j >= ny_) continue;
-        for (int dx = -1; dx <= 1; ++dx) {
-          const int64_t i = x[a] + dx;
-          if (i < 0 || i >= nx_ || (dx == 0 && dy == 0 && dz == 0)) continue;
-          const int32_t b = idOf[static_cast<size_t>(index(i, j, k))];
-          if (b >= 0 && alive[b] && ratioOk(a, b)) ++d;
-        }
-      }
-    }
+    forEachImplicitNeighbour(a, [&](int32_t) { ++d; });
     return d;
   }
 

@@ -2,12 +2,11 @@
 // mean shift from every signal voxel to its mode, merging of overlapping modes, thinning of each
 // mode's cluster, greedy sphere-model walks between the remaining nodes, a dense Prim spanning
 // tree over walk lengths, the walks written into the tree, then APP2's hierarchical pruning.
-#include <chrono>
-#include <cmath>
-#include <cstdio>
-#include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "core/stage_clock.h"
 #include "core/trace_worker.h"
 #include "kernels/happ.h"
 #include "kernels/meanshift.h"
@@ -30,26 +29,12 @@ struct MsParams {
   ms::Unreachable unreachable = ms::Unreachable::Straight;  // M3
 };
 
-[[noreturn]] void badParam(const std::string& name, const std::string& problem) {
-  throw std::invalid_argument("parameter '" + name + "' " + problem);
-}
-
-double number(const Params& p, const char* k, double def, double lo, double hi) {
-  const double v = p.number(k, def);
-  if (!(v >= lo && v <= hi)) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "must be between %g and %g (got %g)", lo, hi, v);
-    badParam(k, buf);
-  }
-  return v;
-}
-
 MsParams readParams(const Params& p) {
   MsParams m;
-  m.primDistance = number(p, "primDistance", 3.0, 0, 1000);
+  m.primDistance = p.numberIn("primDistance", 3.0, 0, 1000);
   if (!(m.primDistance > 0)) badParam("primDistance", "must be greater than 0");
-  m.threshold = number(p, "threshold", 10, 0, 255);
-  m.percentage = number(p, "percentage", 0.6, 0, 1);
+  m.threshold = p.numberIn("threshold", 10, 0, 255);
+  m.percentage = p.numberIn("percentage", 0.6, 0, 1);
   const std::string spatial = p.text("spatialTerm", "integer");
   if (spatial == "integer") m.integerSpatialTerm = true;
   else if (spatial == "float") m.integerSpatialTerm = false;
@@ -65,26 +50,12 @@ MsParams readParams(const Params& p) {
   return m;
 }
 
-class StageClock {
- public:
-  double lap() {
-    const auto now = std::chrono::steady_clock::now();
-    const double ms = std::chrono::duration<double, std::milli>(now - last_).count();
-    last_ = now;
-    return ms;
-  }
- private:
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
-
 NativeTree runMeanShift(const VolumeView& vol, const Params& params, const std::vector<Seed>&, TraceContext& ctx) {
-  if (vol.dtype != DType::U8) throw std::invalid_argument("needs 8-bit voxels (declare uint8 so the host converts)");
+  const uint8_t* img = vol.u8();
   const MsParams mp = readParams(params);
   const kern::Checkpoint cp = [&ctx] { ctx.checkCancel(); };
-  const uint8_t* img = static_cast<const uint8_t*>(vol.data);
   const kern::Dims d{vol.nx, vol.ny, vol.nz};
   StageClock clock;
-  NativeTree res;
 
   // 1-2. modes
   ctx.progress(0.0, "mean shift from every signal voxel");
@@ -129,17 +100,11 @@ NativeTree runMeanShift(const VolumeView& vol, const Params& params, const std::
   ho.keepDeletedSegments = true;   // the plugin's copy of happ has APP2's stale segment list
   ho.smooth = true;
   kern::HappStats hs;
-  const kern::SwcList out = conn.tree.size() > 0 ? kern::happ(conn.tree, img, d, ho, &hs, cp) : kern::SwcList{};
+  kern::SwcList out = conn.tree.size() > 0 ? kern::happ(conn.tree, img, d, ho, &hs, cp) : kern::SwcList{};
   const double msPrune = clock.lap();
 
-  res.x = out.x;
-  res.y = out.y;
-  res.z = out.z;
-  res.radius = out.radius;
-  res.type = out.type;
-  res.parent = out.parent;
-  for (auto& p : res.parent)
-    if (p < 0) p = -1;  // a node whose parent was pruned starts its own piece
+  // a node whose parent was pruned starts its own piece
+  NativeTree res = kern::toNativeTree(std::move(out));
   res.meta = {
       {"signalVoxels", static_cast<double>(modes.voxels.size())},
       {"clusteredVoxels", static_cast<double>(clustered)},

@@ -11,6 +11,7 @@
 // Runs synchronously on the calling thread: meant for small images.
 #include <string>
 
+#include "core/napi_convert.h"
 #include "core/registry.h"
 #include "kernels/meanshift.h"
 #include "tracers/meanshift_paths.h"
@@ -52,16 +53,9 @@ Napi::Value meanShiftModesJs(const Napi::CallbackInfo& info) {
   }
   const kern::MeanShiftModes m = kern::meanShiftModes(img.data, img.d, o);
   Napi::Object out = Napi::Object::New(env);
-  auto f64 = [&](const std::vector<int64_t>& v) {
-    auto a = Napi::Float64Array::New(env, v.size());
-    for (size_t i = 0; i < v.size(); ++i) a[i] = static_cast<double>(v[i]);
-    return a;
-  };
-  auto modeOf = Napi::Int32Array::New(env, m.modeOf.size());
-  std::copy(m.modeOf.begin(), m.modeOf.end(), modeOf.Data());
-  out.Set("voxels", f64(m.voxels));
-  out.Set("modeOf", modeOf);
-  out.Set("modes", f64(m.modes));
+  out.Set("voxels", js::typedArrayAs<double>(env, m.voxels));
+  out.Set("modeOf", js::typedArray(env, m.modeOf));
+  out.Set("modes", js::typedArrayAs<double>(env, m.modes));
   return out;
 }
 
@@ -76,9 +70,7 @@ Napi::Value meanShiftWalkJs(const Napi::CallbackInfo& info) {
   const SphereWalker w(img.data, img.d, 2.0, 100);
   std::vector<int64_t> path;
   if (!w.walk(a, b, &path)) return env.Null();
-  auto out = Napi::Float64Array::New(env, path.size());
-  for (size_t i = 0; i < path.size(); ++i) out[i] = static_cast<double>(path[i]);
-  return out;
+  return js::typedArrayAs<double>(env, path);
 }
 
 Napi::Value meanShiftConnectJs(const Napi::CallbackInfo& info) {
@@ -97,17 +89,10 @@ Napi::Value meanShiftConnectJs(const Napi::CallbackInfo& info) {
   const SphereWalker w(img.data, img.d, 2.0, 100);
   const Connection c = connectNodes(w, img.d, q, o, {});
   Napi::Object out = Napi::Object::New(env);
-  auto f64 = [&](const std::vector<double>& v) {
-    auto a = Napi::Float64Array::New(env, v.size());
-    std::copy(v.begin(), v.end(), a.Data());
-    return a;
-  };
-  auto parent = Napi::Int32Array::New(env, c.tree.size());
-  std::copy(c.tree.parent.begin(), c.tree.parent.end(), parent.Data());
-  out.Set("x", f64(c.tree.x));
-  out.Set("y", f64(c.tree.y));
-  out.Set("z", f64(c.tree.z));
-  out.Set("parent", parent);
+  out.Set("x", js::typedArray(env, c.tree.x));
+  out.Set("y", js::typedArray(env, c.tree.y));
+  out.Set("z", js::typedArray(env, c.tree.z));
+  out.Set("parent", js::typedArray(env, c.tree.parent));
   out.Set("kept", Napi::Number::New(env, static_cast<double>(c.kept)));
   return out;
 }

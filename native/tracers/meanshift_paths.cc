@@ -1,12 +1,12 @@
 #include "tracers/meanshift_paths.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <atomic>
 #include <unordered_map>
 
+#include "core/stage_clock.h"
 #include "kernels/meanshift.h"
 #include "kernels/mst.h"
 
@@ -102,13 +102,6 @@ double SphereWalker::length(int64_t a, int64_t b, double budget) const {
 
 namespace {
 
-double msSince(std::chrono::steady_clock::time_point& t) {
-  const auto now = std::chrono::steady_clock::now();
-  const double ms = std::chrono::duration<double, std::milli>(now - t).count();
-  t = now;
-  return ms;
-}
-
 struct Xyz { int64_t x, y, z; };
 
 double euclid(const Xyz& a, const Xyz& b) {
@@ -175,13 +168,13 @@ Connection connectNodes(const SphereWalker& walker, const kern::Dims& d, const s
   for (size_t i = 0; i < n; ++i) pos[i] = {q[i] % d.nx, (q[i] / d.nx) % d.ny, q[i] / (d.nx * d.ny)};
   const int threads = kern::meanShiftThreads(o.threads);
   std::atomic<size_t> walks{0};
-  auto clock = std::chrono::steady_clock::now();
+  StageClock clock;
   const std::vector<uint8_t> ok = reachability(walker, q, pos, d, threads, walks, cp);
   std::vector<int32_t> kept;
   for (size_t i = 0; i < n; ++i)
     if (ok[i]) kept.push_back(static_cast<int32_t>(i));
   out.kept = kept.size();
-  out.msReach = msSince(clock);
+  out.msReach = clock.lap();
   if (kept.empty()) {
     out.walks = walks;
     return out;
@@ -250,7 +243,7 @@ Connection connectNodes(const SphereWalker& walker, const kern::Dims& d, const s
   }
   if (cp) cp();
   kern::SwcList tree = kern::sortSwc(mst, 0);
-  out.msTree = msSince(clock);
+  out.msTree = clock.lap();
 
   // Step 8: each tree edge whose walk succeeded is replaced by the walk's voxels, written from
   // the parent towards the child; a walk voxel already in the tree is re-parented (quirk M4).
@@ -294,7 +287,7 @@ Connection connectNodes(const SphereWalker& walker, const kern::Dims& d, const s
   // 1 the plugin asked for either way.
   out.tree = kern::sortSwc(tree, 0);
   out.walks = walks;
-  out.msFill = msSince(clock);
+  out.msFill = clock.lap();
   return out;
 }
 

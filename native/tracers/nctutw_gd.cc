@@ -20,10 +20,6 @@
 namespace nt::nctutw {
 namespace {
 
-[[noreturn]] void badParam(const std::string& name, const std::string& problem) {
-  throw std::invalid_argument("parameter '" + name + "' " + problem);
-}
-
 int intParam(const Params& p, const char* name, double def, double lo, double hi) {
   const double v = p.number(name, def);
   if (!(v >= lo && v <= hi) || v != std::floor(v))
@@ -31,12 +27,9 @@ int intParam(const Params& p, const char* name, double def, double lo, double hi
   return static_cast<int>(v);
 }
 
-const uint8_t* bytesOf(const VolumeView& vol) {
-  // The original copied the image bytes as they were (quirk N1); the manifest declares uint8 so
-  // the host scales other types to 8 bits first.
-  if (vol.dtype != DType::U8) throw std::invalid_argument("needs 8-bit voxels (declare uint8 so the host converts)");
-  return static_cast<const uint8_t*>(vol.data);
-}
+// The original copied the image bytes as they were (quirk N1); the manifest declares uint8 so
+// the host scales other types to 8 bits first.
+const uint8_t* bytesOf(const VolumeView& vol) { return vol.u8(); }
 
 NativeTree runTips(const VolumeView& vol, const Params& params, const std::vector<Seed>&, TraceContext& ctx) {
   const uint8_t* raw = bytesOf(vol);

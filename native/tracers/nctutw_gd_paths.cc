@@ -191,6 +191,19 @@ std::vector<int32_t> dijkstraSearch(const Graph& g, const uint8_t* costDT, int32
   return pred;
 }
 
+Graph buildGraph(const uint8_t* Rp, const kern::Dims& d) {
+  Graph g;
+  g.d = d;
+  const int64_t vol = d.voxels();
+  g.nodeOf.assign(static_cast<size_t>(vol), -1);
+  for (int64_t i = 0; i < vol; ++i)
+    if (Rp[i] > 0) {
+      g.nodeOf[i] = static_cast<int32_t>(g.voxel.size());
+      g.voxel.push_back(i);
+    }
+  return g;
+}
+
 struct EndNode {
   Voxel v;
   int32_t node;
@@ -273,18 +286,24 @@ std::vector<Voxel> branchPoints2d(const uint8_t* K, const kern::Dims& d) {
   return out;
 }
 
+std::vector<int64_t> searchPredecessors(const uint8_t* Rp, const uint8_t* costDT, const kern::Dims& d, const Voxel& source,
+                                        bool searchQuirk, const kern::Checkpoint& cp) {
+  std::vector<int64_t> out(static_cast<size_t>(d.voxels()), -1);
+  const Graph g = buildGraph(Rp, d);
+  const int32_t src = g.node(source.x, source.y, source.z);
+  if (src < 0) return out;
+  const std::vector<int32_t> pred =
+      searchQuirk ? labelCorrectingSearch(g, Rp, costDT, src, cp) : dijkstraSearch(g, costDT, src, cp);
+  for (size_t n = 0; n < pred.size(); ++n)
+    if (pred[n] >= 0) out[static_cast<size_t>(g.voxel[n])] = g.voxel[static_cast<size_t>(pred[n])];
+  return out;
+}
+
 TipSelection selectTips(const uint8_t* K, const uint8_t* Rp, uint8_t* costDT, const kern::Dims& d, const Voxel& soma,
                         double avgR, const TipOptions& opt, const kern::Checkpoint& cp) {
   TipSelection res;
   const int64_t W = d.nx, H = d.ny, Z = d.nz, area = W * H, vol = d.voxels();
-  Graph g;
-  g.d = d;
-  g.nodeOf.assign(static_cast<size_t>(vol), -1);
-  for (int64_t i = 0; i < vol; ++i)
-    if (Rp[i] > 0) {
-      g.nodeOf[i] = static_cast<int32_t>(g.voxel.size());
-      g.voxel.push_back(i);
-    }
+  const Graph g = buildGraph(Rp, d);
   res.graphNodes = static_cast<int64_t>(g.voxel.size());
 
   const std::vector<Voxel> endP = skeletonEndpoints3d(K, d, opt.rowQuirk);

@@ -21,6 +21,15 @@ std::vector<Voxel> skeletonEndpoints3d(const uint8_t* K, const kern::Dims& d, bo
 // once per pattern). Pattern tests that read past the 8-neighbour table count as unset.
 std::vector<Voxel> branchPoints2d(const uint8_t* K, const kern::Dims& d);
 
+// The tip finder's path search over the repaired image Rp (26-adjacency, step cost
+// exp(−(√(0.32(dx²+dy²)+dz²) + costDT))) from source: per voxel, the voxel index of its
+// predecessor (the source is its own), -1 where the search never set one (not in Rp, or never
+// queued). searchQuirk: the original's label-correcting pass (N2), whose exploration through the
+// linear index marks a voxel past a row or slice end visited without queueing it; so in a solid
+// block the x = 0 face (or the x = W−1 face, whichever the search gets to second) is never reached.
+std::vector<int64_t> searchPredecessors(const uint8_t* Rp, const uint8_t* costDT, const kern::Dims& d, const Voxel& source,
+                                        bool searchQuirk, const kern::Checkpoint& cp);
+
 struct TipOptions {
   double award = 10;         // Ita: cost bonus painted around 2-D branch points
   double removeRatio = 0.2;  // endpoints whose path is at most this share of the longest are dropped

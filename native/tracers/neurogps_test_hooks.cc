@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/napi_convert.h"
 #include "core/registry.h"
 #include "tracers/neurogps_prep.h"
 #include "tracers/neurogps_tree.h"
@@ -55,9 +56,7 @@ Napi::Value testPrep(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("dims", intArray(env, {img.nx, img.ny, img.nz}));
   out.Set("scales", intArray(env, {s.x, s.y, s.z}));
-  Napi::Uint16Array v = Napi::Uint16Array::New(env, img.v.size());
-  std::copy(img.v.begin(), img.v.end(), v.Data());
-  out.Set("data", v);
+  out.Set("data", nt::js::typedArray(env, img.v));
   return out;
 }
 
@@ -74,17 +73,13 @@ Napi::Value testBinarize(const Napi::CallbackInfo& info) {
   img.v.assign(data.Data(), data.Data() + data.ElementLength());
   const Binarized b = binarize(img, info[2].As<Napi::Number>().DoubleValue(), [] {});
   Napi::Object out = Napi::Object::New(env);
-  Napi::Uint16Array back = Napi::Uint16Array::New(env, b.back.v.size());
-  std::copy(b.back.v.begin(), b.back.v.end(), back.Data());
-  Napi::Uint8Array fore = Napi::Uint8Array::New(env, b.fore.size());
-  std::copy(b.fore.begin(), b.fore.end(), fore.Data());
-  out.Set("back", back);
-  out.Set("fore", fore);
+  out.Set("back", nt::js::typedArray(env, b.back.v));
+  out.Set("fore", nt::js::typedArray(env, b.fore));
   return out;
 }
 
 // _testNeuroGpsWriteTree(curves: Float64Array[] (x, y, z, r per node), scale: number[])
-//   -> {x, y, z, radius: Float64Array, parent: Int32Array}
+//   -> {x, y, z, radius: Float64Array, type, parent: Int32Array}
 Napi::Value testWriteTree(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Array list = info[0].As<Napi::Array>();
@@ -100,20 +95,7 @@ Napi::Value testWriteTree(const Napi::CallbackInfo& info) {
                       sc.Get(2u).As<Napi::Number>().DoubleValue()};
   nt::NativeTree t;
   writeTree(curves, ws, t);
-  Napi::Object out = Napi::Object::New(env);
-  auto f64 = [&](const std::vector<double>& v) {
-    Napi::Float64Array a = Napi::Float64Array::New(env, v.size());
-    std::copy(v.begin(), v.end(), a.Data());
-    return a;
-  };
-  out.Set("x", f64(t.x));
-  out.Set("y", f64(t.y));
-  out.Set("z", f64(t.z));
-  out.Set("radius", f64(t.radius));
-  Napi::Int32Array p = Napi::Int32Array::New(env, t.parent.size());
-  std::copy(t.parent.begin(), t.parent.end(), p.Data());
-  out.Set("parent", p);
-  return out;
+  return nt::js::swcColumns(env, t);
 }
 
 }  // namespace

@@ -4,12 +4,11 @@
 // projection axis; assemble, resample every 10 voxels and sort with a 20-voxel link distance.
 // Spec: shared/algorithms/XY_3D_TreMap.md. Everything the original did through Vaa3D
 // sub-processes and temporary files (regiongrow, APP2, resample_swc) runs in process here.
-#include <chrono>
 #include <cmath>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "core/stage_clock.h"
 #include "core/trace_worker.h"
 #include "kernels/fm_linker.h"
 #include "kernels/swc_tools.h"
@@ -19,6 +18,7 @@
 namespace {
 
 using namespace nt::kern;
+using nt::badParam;
 using nt::tremap::Plane;
 
 // Values the original fixes in code.
@@ -43,10 +43,6 @@ struct TreMapParams {
   bool diagonalQuirk = true;
 };
 
-[[noreturn]] void badParam(const std::string& name, const std::string& problem) {
-  throw std::invalid_argument("parameter '" + name + "' " + problem);
-}
-
 TreMapParams readParams(const nt::Params& p) {
   TreMapParams t;
   const double plane = p.number("mipPlane", 0);
@@ -64,18 +60,6 @@ TreMapParams readParams(const nt::Params& p) {
   t.diagonalQuirk = p.flag("regionDiagonalQuirk", true);
   return t;
 }
-
-class StageClock {
- public:
-  double lap() {
-    const auto now = std::chrono::steady_clock::now();
-    const double ms = std::chrono::duration<double, std::milli>(now - last_).count();
-    last_ = now;
-    return ms;
-  }
- private:
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
 
 // The 2-D trace split at tips and branch points: each segment starts at a node whose child count
 // is not 1 and runs rootwards while the next node has exactly one child (so a segment never
@@ -160,12 +144,10 @@ void liftTrace(const uint8_t* img, const Dims& vol, Plane plane, const SwcList& 
 nt::NativeTree runTreMap(const nt::VolumeView& vol, const nt::Params& params, const std::vector<nt::Seed>& seeds,
                          nt::TraceContext& ctx) {
   const TreMapParams p = readParams(params);
-  if (vol.dtype != nt::DType::U8)
-    throw std::invalid_argument("TReMAP traces 8-bit images (the host converts other types before calling it)");
+  const uint8_t* img = vol.u8("TReMAP traces 8-bit images (the host converts other types before calling it)");
   const Dims d{vol.nx, vol.ny, vol.nz};
-  const uint8_t* img = static_cast<const uint8_t*>(vol.data);
   const Checkpoint cp = [&ctx] { ctx.checkCancel(); };
-  StageClock clock;
+  nt::StageClock clock;
 
   // 1-3. projection, binarisation with the rank filter, regions
   ctx.progress(0.0, "maximum-intensity projection");
@@ -219,15 +201,7 @@ nt::NativeTree runTreMap(const nt::VolumeView& vol, const nt::Params& params, co
   }
   const double msAssemble = clock.lap();
 
-  nt::NativeTree res;
-  res.x = std::move(out.x);
-  res.y = std::move(out.y);
-  res.z = std::move(out.z);
-  res.radius = std::move(out.radius);
-  res.type = std::move(out.type);
-  res.parent = std::move(out.parent);
-  for (auto& q : res.parent)
-    if (q < 0) q = -1;
+  nt::NativeTree res = toNativeTree(std::move(out));
   res.meta = {
       {"components", static_cast<double>(regions.size.size())},
       {"componentsUsed", static_cast<double>(ranked.size())},

@@ -54,12 +54,7 @@ ProjectionApp2Result traceProjectionApp2(const uint8_t* img, const Dims& d, cons
   fo.minMaxQuirk = true;
   FmTree fm = phi ? fastmarchingTree(*phi, root, fo, cp) : fastmarchingTree(I, td, root, fo, cp);
   phi.reset();
-  SwcList tree;
-  for (size_t i = 0; i < fm.voxel.size(); ++i) {
-    const int64_t v = fm.voxel[i];
-    tree.add(static_cast<double>(v % td.nx), static_cast<double>((v / td.nx) % td.ny),
-             static_cast<double>(v / (td.nx * td.ny)), 0, 0, fm.parent[i]);
-  }
+  SwcList tree = toSwcList(fm, td);
   fm = FmTree{};
 
   HappOptions ho;
@@ -71,13 +66,7 @@ ProjectionApp2Result traceProjectionApp2(const uint8_t* img, const Dims& d, cons
   ho.smooth = true;
   SwcList out = happ(tree, I, td, ho, nullptr, cp);
 
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (f.xy > 1) {
-      out.x[i] = out.x[i] * f.xy + f.xy / 2;
-      out.y[i] = out.y[i] * f.xy + f.xy / 2;
-    }
-    if (f.z > 1) out.z[i] = out.z[i] * f.z + f.z / 2;
-  }
+  toFullGrid(out, f);
   if (out.size() > 1) {
     out = resampleSwc(out, 10.0);
     out = sortSwc(out, 0);

@@ -4,25 +4,15 @@
 
 #include <vector>
 
+#include "core/napi_convert.h"
 #include "core/registry.h"
 #include "kernels/fm_linker.h"
 #include "tracers/tremap_projection.h"
 
 namespace {
 
+using namespace nt::js;
 using namespace nt::kern;
-
-Dims dimsOf(const Napi::Value& v) {
-  Napi::Array a = v.As<Napi::Array>();
-  return Dims{a.Get(0u).As<Napi::Number>().Int64Value(), a.Get(1u).As<Napi::Number>().Int64Value(),
-              a.Get(2u).As<Napi::Number>().Int64Value()};
-}
-
-const uint8_t* bytesOf(const Napi::Env& env, const Napi::Value& v, const Dims& d) {
-  Napi::Uint8Array a = v.As<Napi::Uint8Array>();
-  if (static_cast<int64_t>(a.ElementLength()) != d.voxels()) throw Napi::RangeError::New(env, "dims do not match the voxel count");
-  return a.Data();
-}
 
 std::vector<Point3> pointsOf(const Napi::Env& env, const Napi::Value& v) {
   Napi::Float64Array a = v.As<Napi::Float64Array>();
@@ -49,24 +39,20 @@ nt::tremap::Plane planeOf(const Napi::Value& v) {
 // _testTremapProjection(data, dims, plane, thresh, sixthOfNine) -> { mip: Uint8Array, binary: Uint8Array, dims }
 Napi::Value testProjection(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Dims d = dimsOf(info[1]);
-  const uint8_t* img = bytesOf(env, info[0], d);
+  const Dims d = dimsArg(info[1]);
+  const uint8_t* img = voxelsArg(env, info[0], d);
   const nt::tremap::Plane plane = planeOf(info[2]);
   const Dims pd = nt::tremap::projectionDims(d, plane);
   const std::vector<uint8_t> mip = nt::tremap::maxProjection(img, d, plane, {});
   const std::vector<uint8_t> bin =
       nt::tremap::binaryRankFilter(mip, pd, info[3].As<Napi::Number>().Int32Value(), info[4].As<Napi::Boolean>().Value());
   Napi::Object out = Napi::Object::New(env);
-  Napi::Uint8Array m = Napi::Uint8Array::New(env, mip.size());
-  Napi::Uint8Array b = Napi::Uint8Array::New(env, bin.size());
-  std::copy(mip.begin(), mip.end(), m.Data());
-  std::copy(bin.begin(), bin.end(), b.Data());
   Napi::Array dims = Napi::Array::New(env, 3);
   dims.Set(0u, Napi::Number::New(env, static_cast<double>(pd.nx)));
   dims.Set(1u, Napi::Number::New(env, static_cast<double>(pd.ny)));
   dims.Set(2u, Napi::Number::New(env, static_cast<double>(pd.nz)));
-  out.Set("mip", m);
-  out.Set("binary", b);
+  out.Set("mip", typedArray(env, mip));
+  out.Set("binary", typedArray(env, bin));
   out.Set("dims", dims);
   return out;
 }
@@ -75,22 +61,16 @@ Napi::Value testProjection(const Napi::CallbackInfo& info) {
 //   -> { label: Int32Array, size: Float64Array, ranked: Int32Array, fromBackground }
 Napi::Value testRegions(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Dims d = dimsOf(info[1]);
-  const uint8_t* img = bytesOf(env, info[0], d);
+  const Dims d = dimsArg(info[1]);
+  const uint8_t* img = voxelsArg(env, info[0], d);
   const std::vector<uint8_t> v(img, img + d.voxels());
   const nt::tremap::Regions r =
       nt::tremap::growRegions(v, d, info[2].As<Napi::Number>().Int64Value(), info[3].As<Napi::Boolean>().Value(), {});
   const std::vector<int32_t> ranked = nt::tremap::largestRegions(r, info[4].As<Napi::Number>().Uint32Value());
   Napi::Object out = Napi::Object::New(env);
-  Napi::Int32Array label = Napi::Int32Array::New(env, r.label.size());
-  std::copy(r.label.begin(), r.label.end(), label.Data());
-  Napi::Float64Array size = Napi::Float64Array::New(env, r.size.size());
-  for (size_t i = 0; i < r.size.size(); ++i) size[i] = static_cast<double>(r.size[i]);
-  Napi::Int32Array rk = Napi::Int32Array::New(env, ranked.size());
-  std::copy(ranked.begin(), ranked.end(), rk.Data());
-  out.Set("label", label);
-  out.Set("size", size);
-  out.Set("ranked", rk);
+  out.Set("label", typedArray(env, r.label));
+  out.Set("size", typedArrayAs<double>(env, r.size));
+  out.Set("ranked", typedArray(env, ranked));
   out.Set("fromBackground", Napi::Boolean::New(env, r.fromBackground));
   return out;
 }
@@ -99,8 +79,8 @@ Napi::Value testRegions(const Napi::CallbackInfo& info) {
 //   -> { reached, points: Float64Array(3n), cost }
 Napi::Value testFmLink(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Dims d = dimsOf(info[1]);
-  const uint8_t* img = bytesOf(env, info[0], d);
+  const Dims d = dimsArg(info[1]);
+  const uint8_t* img = voxelsArg(env, info[0], d);
   LinkPath p;
   try {
     p = fastmarchingLink(img, d, pointsOf(env, info[2]), pointsOf(env, info[3]), info[4].As<Napi::Number>().Int32Value());
@@ -118,8 +98,8 @@ Napi::Value testFmLink(const Napi::CallbackInfo& info) {
 //   -> { points: Float64Array(3n), fromFirstRay, links, failedLinks }
 Napi::Value testFmDrawRays(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const Dims d = dimsOf(info[1]);
-  const uint8_t* img = bytesOf(env, info[0], d);
+  const Dims d = dimsArg(info[1]);
+  const uint8_t* img = voxelsArg(env, info[0], d);
   RayDrawing r;
   try {
     r = fastmarchingDrawRays(img, d, pointsOf(env, info[2]), pointsOf(env, info[3]), info[4].As<Napi::Number>().Int32Value(),

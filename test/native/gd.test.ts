@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadAddon } from '../../host/runtime/native-addon.js';
+import { blankVolume, paintTube, tubeVolume } from '../helpers/synthetic-volumes.js';
 
 // The GD kernel (K4) through its synchronous N-API exports.
 type Vol = { data: Uint8Array; dims: [number, number, number] };
@@ -12,26 +13,12 @@ interface GdAddon {
 }
 const gd = loadAddon('neurotrace_native') as unknown as GdAddon;
 
-function volume(dims: [number, number, number], background = 0): Vol {
-  return { data: new Uint8Array(dims[0] * dims[1] * dims[2]).fill(background), dims };
-}
-/** Voxels within r of the segment a–b get `value`. */
-function tube(v: Vol, a: number[], b: number[], r: number, value: number): void {
-  const [nx, ny, nz] = v.dims;
-  const d = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-  const l2 = d[0] ** 2 + d[1] ** 2 + d[2] ** 2;
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
-    const t = l2 ? Math.max(0, Math.min(1, ((x - a[0]) * d[0] + (y - a[1]) * d[1] + (z - a[2]) * d[2]) / l2)) : 0;
-    if ((a[0] + t * d[0] - x) ** 2 + (a[1] + t * d[1] - y) ** 2 + (a[2] + t * d[2] - z) ** 2 <= r * r) v.data[(z * ny + y) * nx + x] = value;
-  }
-}
 const f64 = (...v: number[]) => new Float64Array(v);
 const points = (p: Pts) => Array.from(p.x, (x, i) => [x, p.y[i], p.z[i]]);
 const flat = (p: Pts) => new Float64Array(points(p).flat());
 
 describe('GD kernel: marker (1→N) mode', () => {
-  const vol = volume([40, 20, 20], 10);
-  tube(vol, [3, 10, 10], [36, 10, 10], 2, 200);
+  const vol = tubeVolume([40, 20, 20], [3, 10, 10], [36, 10, 10], 2, 200, 10);
 
   it('follows a straight tube from the start to the tip on the step-2 grid', () => {
     const [path] = gd.gdTracePaths(vol, { step: 2 }, f64(5, 10, 10), f64(34.5, 10.25, 10));
@@ -47,11 +34,11 @@ describe('GD kernel: marker (1→N) mode', () => {
   });
 
   it('takes the bright detour rather than the short dim path', () => {
-    const v = volume([40, 30, 10], 20);
-    tube(v, [4, 4, 4], [36, 4, 4], 1.5, 220);
-    tube(v, [4, 4, 4], [4, 24, 4], 1.5, 220);
-    tube(v, [4, 24, 4], [36, 24, 4], 1.5, 220);
-    tube(v, [36, 24, 4], [36, 4, 4], 1.5, 220);
+    const v = blankVolume([40, 30, 10], 20);
+    paintTube(v, [4, 4, 4], [36, 4, 4], 1.5, 220);
+    paintTube(v, [4, 4, 4], [4, 24, 4], 1.5, 220);
+    paintTube(v, [4, 24, 4], [36, 24, 4], 1.5, 220);
+    paintTube(v, [36, 24, 4], [36, 4, 4], 1.5, 220);
     // From (4,24) to (36,4): the straight diagonal is dim; two bright L-shaped routes exist.
     const [path] = gd.gdTracePaths(v, { step: 2 }, f64(4, 24, 4), f64(36, 4, 4));
     for (const p of points(path)) {
@@ -61,23 +48,22 @@ describe('GD kernel: marker (1→N) mode', () => {
   });
 
   it('returns no path across a gap of zero-valued blocks, or to an end outside the image', () => {
-    const v = volume([40, 20, 20], 0);
-    tube(v, [3, 10, 10], [14, 10, 10], 2, 200);
-    tube(v, [24, 10, 10], [36, 10, 10], 2, 200); // zeros at x = 17..21 empty the grid layers 18 and 20
+    const v = blankVolume([40, 20, 20], 0);
+    paintTube(v, [3, 10, 10], [14, 10, 10], 2, 200);
+    paintTube(v, [24, 10, 10], [36, 10, 10], 2, 200); // zeros at x = 17..21 empty the grid layers 18 and 20
     const paths = gd.gdTracePaths(v, { step: 2 }, f64(5, 10, 10), f64(12, 10, 10, 34, 10, 10, 60, 10, 10));
     expect(paths[0].x.length).toBeGreaterThan(1);
     expect(paths[1].x.length).toBe(0);
     expect(paths[2].x.length).toBe(0);
     // With a positive background the same gap is crossed.
-    const lit = volume([40, 20, 20], 1);
-    tube(lit, [3, 10, 10], [14, 10, 10], 2, 200);
-    tube(lit, [24, 10, 10], [36, 10, 10], 2, 200);
+    const lit = blankVolume([40, 20, 20], 1);
+    paintTube(lit, [3, 10, 10], [14, 10, 10], 2, 200);
+    paintTube(lit, [24, 10, 10], [36, 10, 10], 2, 200);
     expect(gd.gdTracePaths(lit, { step: 2 }, f64(5, 10, 10), f64(34, 10, 10))[0].x.length).toBeGreaterThan(1);
   });
 
   it('drops edges at or below imgTH', () => {
-    const v = volume([40, 20, 20], 0);
-    tube(v, [3, 10, 10], [36, 10, 10], 2, 200);
+    const v = tubeVolume([40, 20, 20], [3, 10, 10], [36, 10, 10], 2, 200);
     for (let y = 0; y < 20; y++) for (let z = 0; z < 20; z++) for (let x = 17; x <= 21; x++) {
       const i = (z * 20 + y) * 40 + x;
       if (v.data[i]) v.data[i] = 35;
@@ -94,10 +80,10 @@ describe('GD kernel: marker (1→N) mode', () => {
 
 describe('GD kernel: tree mode and dark-leaf pruning', () => {
   it('reaches every foreground grid node from the root with a consistent parent tree', () => {
-    const v = volume([40, 40, 12], 0);
-    tube(v, [4, 20, 6], [20, 20, 6], 2, 200);
-    tube(v, [20, 20, 6], [36, 6, 6], 2, 200);
-    tube(v, [20, 20, 6], [36, 34, 6], 2, 25); // a dim arm
+    const v = blankVolume([40, 40, 12], 0);
+    paintTube(v, [4, 20, 6], [20, 20, 6], 2, 200);
+    paintTube(v, [20, 20, 6], [36, 6, 6], 2, 200);
+    paintTube(v, [20, 20, 6], [36, 34, 6], 2, 25); // a dim arm
     const t = gd.gdShortestPathTree(v, { step: 2 }, f64(4, 20, 6), 30);
     const n = t.x.length;
     expect(n).toBeGreaterThan(20);
@@ -120,8 +106,7 @@ describe('GD kernel: tree mode and dark-leaf pruning', () => {
 });
 
 describe('GD kernel: curve refinement and radii', () => {
-  const vol = volume([40, 24, 24], 0);
-  tube(vol, [2, 12, 12], [37, 12, 12], 2, 200);
+  const vol = tubeVolume([40, 24, 24], [2, 12, 12], [37, 12, 12], 2, 200);
 
   it('fits the ring radius at which background first appears (XY and 3-D)', () => {
     const r = gd.gdFitRadius(vol, f64(20, 12, 12, 20, 1, 1), { imgTH: 100 });
@@ -130,9 +115,9 @@ describe('GD kernel: curve refinement and radii', () => {
     // In 3-D the ring also runs along the tube axis, which stays bright: the same radius.
     expect(gd.gdFitRadius(vol, f64(20, 12, 12), { imgTH: 100, xyOnly: false })[0]).toBe(3);
     // A lower background threshold counts the dim rim as foreground.
-    const rim = volume([40, 24, 24], 0);
-    tube(rim, [2, 12, 12], [37, 12, 12], 4, 60);
-    tube(rim, [2, 12, 12], [37, 12, 12], 2, 200);
+    const rim = blankVolume([40, 24, 24], 0);
+    paintTube(rim, [2, 12, 12], [37, 12, 12], 4, 60);
+    paintTube(rim, [2, 12, 12], [37, 12, 12], 2, 200);
     expect(gd.gdFitRadius(rim, f64(20, 12, 12), { imgTH: 100 })[0]).toBe(3);
     expect(gd.gdFitRadius(rim, f64(20, 12, 12), { imgTH: 50 })[0]).toBe(5);
   });

@@ -1,37 +1,17 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { canvas, drawBall, drawTube, type Canvas, type Vec3 } from '../../bench/lib/synthetic.js';
+import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../host/core/errors.js';
-import { hostVersion, packageRoot } from '../../host/core/paths.js';
-import type { Volume } from '../../host/core/volume.js';
-import type { SwcNode, Tree } from '../../host/morph/tree.js';
+import { hostVersion } from '../../host/core/paths.js';
 import { checkManifest } from '../../host/registry/manifest-validator.js';
+import type { Vec3 } from '../../host/core/volume.js';
 import { resolveParams } from '../../host/registry/params.js';
-import { PluginRegistry } from '../../host/registry/registry.js';
-import { loadTracer } from '../../host/runtime/load-tracer.js';
-import type { TraceResult } from '../../host/runtime/tracer.js';
+import { registry, traceBuiltin } from '../helpers/builtin-tracers.js';
+import { canvas, drawBall, drawTube, voxelIndex, type Canvas } from '../helpers/synthetic-volumes.js';
+import { branchNodes, cableLength, distToSegment, nearestNodeDistance, roots } from '../helpers/tree-measures.js';
 
-// ---- running the plugin the way the host does ----
+// ---- running the plugin the way the host does (APP1 writes no files at all) ----
 
-const registry = new PluginRegistry('0.1.0', [{ dir: join(packageRoot(), 'plugins'), source: 'builtin' }]);
-const scratchRoot = mkdtempSync(join(tmpdir(), 'nt-app1-'));
-afterAll(() => rmSync(scratchRoot, { recursive: true, force: true }));
-
-async function trace(c: Canvas, overrides: Record<string, unknown> = {}, variant = 'app1',
-  opts: { seeds?: Vec3[]; signal?: AbortSignal } = {}): Promise<TraceResult> {
-  const ref = registry.getVariant(variant);
-  const params = resolveParams(ref, overrides);
-  const tracer = await loadTracer(ref.plugin);
-  const scratchDir = mkdtempSync(join(scratchRoot, 'job-'));
-  const volume: Volume = { data: c.data, dims: c.dims, spacing: [1, 1, 1] };
-  const result = await tracer.trace({
-    volume, params, seeds: opts.seeds ?? [], signal: opts.signal ?? new AbortController().signal, progress: () => {}, scratchDir,
-  });
-  expect(readdirSync(scratchDir)).toEqual([]); // APP1 writes no files at all
-  return result;
-}
+const trace = (c: Canvas, overrides: Record<string, unknown> = {}, variant = 'app1', opts: { seeds?: Vec3[]; signal?: AbortSignal } = {}) =>
+  traceBuiltin(variant, c, { overrides, ...opts });
 
 // ---- synthetic images ----
 
@@ -39,7 +19,7 @@ async function trace(c: Canvas, overrides: Record<string, unknown> = {}, variant
 const BG = 25;
 
 function setVoxel(c: Canvas, x: number, y: number, z: number, v: number): void {
-  c.data[(z * c.dims[1] + y) * c.dims[0] + x] = v;
+  c.data[voxelIndex(c.dims, x, y, z)] = v;
 }
 
 function tubeWithSoma(): Canvas {
@@ -47,44 +27,6 @@ function tubeWithSoma(): Canvas {
   drawTube(c, [6, 16, 16], [58, 16, 16], 2, 200);
   drawBall(c, [6, 16, 16], 4, 200);
   return c;
-}
-
-// ---- tree measurements ----
-
-function byId(t: Tree): Map<number, SwcNode> {
-  return new Map(t.nodes.map((n) => [n.id, n]));
-}
-function roots(t: Tree): SwcNode[] {
-  return t.nodes.filter((n) => n.parent === -1);
-}
-/** Nodes with three or more neighbours: the bifurcations, wherever the root sits. */
-function branchNodes(t: Tree): SwcNode[] {
-  const deg = new Map<number, number>();
-  for (const n of t.nodes) {
-    if (n.parent === -1) continue;
-    deg.set(n.id, (deg.get(n.id) ?? 0) + 1);
-    deg.set(n.parent, (deg.get(n.parent) ?? 0) + 1);
-  }
-  return t.nodes.filter((n) => (deg.get(n.id) ?? 0) >= 3);
-}
-function cableLength(t: Tree): number {
-  const ids = byId(t);
-  let len = 0;
-  for (const n of t.nodes) {
-    if (n.parent === -1) continue;
-    const p = ids.get(n.parent)!;
-    len += Math.hypot(n.x - p.x, n.y - p.y, n.z - p.z);
-  }
-  return len;
-}
-function distToSegment(p: { x: number; y: number; z: number }, a: Vec3, b: Vec3): number {
-  const d = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-  const len2 = d[0] ** 2 + d[1] ** 2 + d[2] ** 2;
-  const t = len2 > 0 ? Math.max(0, Math.min(1, ((p.x - a[0]) * d[0] + (p.y - a[1]) * d[1] + (p.z - a[2]) * d[2]) / len2)) : 0;
-  return Math.hypot(a[0] + t * d[0] - p.x, a[1] + t * d[1] - p.y, a[2] + t * d[2] - p.z);
-}
-function nearest(t: Tree, p: Vec3): number {
-  return Math.min(...t.nodes.map((n) => Math.hypot(n.x - p[0], n.y - p[1], n.z - p[2])));
 }
 
 // ---- tests ----
@@ -153,7 +95,7 @@ describe('app1 tracing', () => {
     expect(br).toHaveLength(1);
     expect(Math.hypot(br[0].x - j[0], br[0].y - j[1], br[0].z - j[2])).toBeLessThanOrEqual(3);
     for (const n of tree.nodes) expect(Math.min(distToSegment(n, stem, j), distToSegment(n, j, up), distToSegment(n, j, down))).toBeLessThan(4.5);
-    for (const end of [up, down]) expect(nearest(tree, end)).toBeLessThan(8);
+    for (const end of [up, down]) expect(nearestNodeDistance(tree, end)).toBeLessThan(8);
   });
 
   it('cannot cross a stretch at or below the threshold (graph edges there are dropped)', async () => {
@@ -172,7 +114,7 @@ describe('app1 tracing', () => {
     expect(Math.max(...cut.tree.nodes.map((n) => n.y))).toBeLessThan(21); // nothing beyond the stretch
     expect(roots(cut.tree)).toHaveLength(1);
     const open = await trace(make(), { bkgThresh: 30 }); // -p NULL 0 30 1
-    expect(nearest(open.tree, tip)).toBeLessThan(8);
+    expect(nearestNodeDistance(open.tree, tip)).toBeLessThan(8);
     expect(roots(open.tree)).toHaveLength(1);
   });
 
@@ -220,7 +162,7 @@ describe('app1 tracing', () => {
   it('takes the root from a seed', async () => {
     const { meta, tree } = await trace(tubeWithSoma(), {}, 'app1', { seeds: [[30, 16, 16]] });
     expect(meta).toMatchObject({ rootX: 30, rootY: 16, rootZ: 16 });
-    expect(nearest(tree, [58, 16, 16])).toBeLessThan(6);
+    expect(nearestNodeDistance(tree, [58, 16, 16])).toBeLessThan(6);
   });
 
   it('traces GD paths from the root to target seeds (marker mode)', async () => {
@@ -241,7 +183,7 @@ describe('app1 tracing', () => {
     drawTube(c, j, [72, 10, 12], 2, 200);
     const two = await trace(c, {}, 'app1', { seeds: [[8, 40, 12], [70, 69, 12], [70, 11, 12]] });
     expect(two.meta).toMatchObject({ pathsTraced: 2, segments: 3, trees: 3 }); // stem and two branches
-    for (const t of [[70, 69, 12], [70, 11, 12]] as Vec3[]) expect(nearest(two.tree, t)).toBeLessThan(0.01);
+    for (const t of [[70, 69, 12], [70, 11, 12]] as Vec3[]) expect(nearestNodeDistance(two.tree, t)).toBeLessThan(0.01);
   });
 
   it('derives AUTO from the channel mean', async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { canvas, drawBall, drawTube, type Vec3 } from '../../bench/lib/synthetic.js';
 import { CancelledError } from '../../host/core/errors.js';
 import { checkManifest } from '../../host/registry/manifest-validator.js';
 import { hostVersion } from '../../host/core/paths.js';
+import type { Vec3 } from '../../host/core/volume.js';
+import { canvas, drawBall, drawTube } from '../helpers/synthetic-volumes.js';
 import { app2Params, childCounts, manifest, pathLength, roots, traceApp2 } from '../native/helpers/app2.js';
 
 // A neurite images brightest on its axis; the profile (peak on the axis, `edge` at the wall)

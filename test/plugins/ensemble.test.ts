@@ -6,11 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canvas, drawTube } from '../../bench/lib/synthetic.js';
 import { hostVersion, packageRoot } from '../../host/core/paths.js';
 import type { Vec3 } from '../../host/core/volume.js';
 import { checkManifest } from '../../host/registry/manifest-validator.js';
-import { expectValidForest, flatTube, hooks, index3, pathLength, roots, traceVariant } from './ent-helpers.js';
+import { traceBuiltin } from '../helpers/builtin-tracers.js';
+import { canvas, cleanTube, drawTube, paintTube, tubeVolume, voxelIndex } from '../helpers/synthetic-volumes.js';
+import { cableLength, roots } from '../helpers/tree-measures.js';
+import { expectValidForest, hooks } from './ent-helpers.js';
 
 const manifest = JSON.parse(readFileSync(join(packageRoot(), 'plugins', 'EnsembleNeuronTracer', 'plugin.json'), 'utf8')) as {
   variants: { id: string; params: Record<string, unknown>; benchCommand?: string }[];
@@ -37,29 +39,29 @@ describe('EnsembleNeuronTracer image steps', () => {
   it('dilates a single voxel into itself and its (-1,-1,-1) and (+1,-1,-1) neighbours (quirk EN1)', () => {
     const dims: Vec3 = [11, 11, 11];
     const m = new Uint8Array(11 ** 3);
-    m[index3(dims, 5, 5, 5)] = 255;
-    expect(on(images('dilate', m, dims).out)).toEqual([index3(dims, 4, 4, 4), index3(dims, 6, 4, 4), index3(dims, 5, 5, 5)]);
+    m[voxelIndex(dims, 5, 5, 5)] = 255;
+    expect(on(images('dilate', m, dims).out)).toEqual([voxelIndex(dims, 4, 4, 4), voxelIndex(dims, 6, 4, 4), voxelIndex(dims, 5, 5, 5)]);
     // linear offsets wrap: from x = 0 the (-1, -1, -1) write lands at the end of the row above
     m.fill(0);
-    m[index3(dims, 0, 5, 5)] = 255;
-    expect(on(images('dilate', m, dims).out)).toEqual([index3(dims, 1, 4, 4), index3(dims, 10, 3, 4), index3(dims, 0, 5, 5)].sort((a, b) => a - b));
+    m[voxelIndex(dims, 0, 5, 5)] = 255;
+    expect(on(images('dilate', m, dims).out)).toEqual([voxelIndex(dims, 1, 4, 4), voxelIndex(dims, 10, 3, 4), voxelIndex(dims, 0, 5, 5)].sort((a, b) => a - b));
     // nothing is written when the farthest backward offset would be negative
     m.fill(0);
-    m[index3(dims, 5, 0, 1)] = 255;
-    expect(on(images('dilate', m, dims).out)).toEqual([index3(dims, 5, 0, 1)]);
+    m[voxelIndex(dims, 5, 0, 1)] = 255;
+    expect(on(images('dilate', m, dims).out)).toEqual([voxelIndex(dims, 5, 0, 1)]);
   });
 
   it('runs the unreachable closing as the card reads it when asked', () => {
     const dims: Vec3 = [7, 7, 7];
     const d = new Uint8Array(343).fill(255);
     const out = images('closing', new Uint8Array(343), dims, d).out;
-    expect(out[index3(dims, 3, 3, 3)]).toBe(255);  // all eight offsets inside and 255
-    expect(out[index3(dims, 0, 0, 0)]).toBe(0);  // a backward offset is negative: left as it was
-    expect(out[index3(dims, 6, 6, 6)]).toBe(0);  // forward offsets past the end count as background
+    expect(out[voxelIndex(dims, 3, 3, 3)]).toBe(255);  // all eight offsets inside and 255
+    expect(out[voxelIndex(dims, 0, 0, 0)]).toBe(0);  // a backward offset is negative: left as it was
+    expect(out[voxelIndex(dims, 6, 6, 6)]).toBe(0);  // forward offsets past the end count as background
     const m = new Uint8Array(343);
-    m[index3(dims, 3, 3, 3)] = 255;
+    m[voxelIndex(dims, 3, 3, 3)] = 255;
     const single = images('closing', m, dims, images('dilate', m, dims).out).out;
-    expect(on(single)).toEqual([index3(dims, 3, 3, 3)]);  // a lone voxel's added neighbours are not closed
+    expect(on(single)).toEqual([voxelIndex(dims, 3, 3, 3)]);  // a lone voxel's added neighbours are not closed
   });
 
   it('stretches from the median to one below the maximum (Contrast(W, 50))', () => {
@@ -84,11 +86,9 @@ describe('EnsembleNeuronTracer image steps', () => {
 
 describe('EnsembleNeuronTracer tracing', () => {
   it('Basic traces a tube on 0 as one path; the dilated trace adds only what lies over 2 voxels away', async () => {
-    const dims: Vec3 = [64, 32, 32];
-    const data = new Uint8Array(64 * 32 * 32);
-    flatTube(data, dims, [6, 16, 16], [58, 16, 16], 2.5, 200);
-    const { tree, meta } = await traceVariant('EnsembleNeuronTracerBasic', data, dims);
-    expect(meta!.maskVoxels).toBe(data.filter((v) => v > 0).length);
+    const tube = cleanTube();
+    const { tree, meta } = await traceBuiltin('EnsembleNeuronTracerBasic', tube);
+    expect(meta!.maskVoxels).toBe(tube.data.filter((v) => v > 0).length);
     expect(meta!.trace1Nodes).toBeGreaterThan(45);
     expect(tree.nodes.length).toBe((meta!.trace1Nodes as number) + (meta!.appendedFromTrace2 as number) + (meta!.appendedFromTrace3 as number));
     expect(meta!.appendedFromTrace3).toBe(0);  // the third run traces the mask again, from the same root
@@ -96,7 +96,7 @@ describe('EnsembleNeuronTracer tracing', () => {
     expect(roots(tree).length).toBeLessThanOrEqual(1 + (meta!.orphansKeptAsRoots as number));
     // the first trace comes first, unchanged; everything stays inside the tube
     const first = tree.nodes.slice(0, meta!.trace1Nodes as number);
-    expect(pathLength({ nodes: first, comments: [] })).toBeGreaterThanOrEqual(48);
+    expect(cableLength({ nodes: first, comments: [] })).toBeGreaterThanOrEqual(48);
     for (const n of tree.nodes) {
       expect(Math.hypot(n.y - 16, n.z - 16)).toBeLessThanOrEqual(2.5);
       expect(n.radius).toBeGreaterThanOrEqual(1);  // from the grey image: 200 > 40 inside the tube
@@ -109,53 +109,43 @@ describe('EnsembleNeuronTracer tracing', () => {
   });
 
   it('Basic counts every non-zero voxel as foreground: a background of 5 is traced all over', async () => {
-    const dims: Vec3 = [24, 24, 24];
-    const data = new Uint8Array(24 ** 3).fill(5);
-    flatTube(data, dims, [3, 12, 12], [20, 12, 12], 2, 200);
-    const { tree, meta } = await traceVariant('EnsembleNeuronTracerBasic', data, dims);
+    const { tree, meta } = await traceBuiltin('EnsembleNeuronTracerBasic', tubeVolume([24, 24, 24], [3, 12, 12], [20, 12, 12], 2, 200, 5));
     expect(meta!.maskVoxels).toBe(24 ** 3);
     for (const k of ['x', 'y', 'z'] as const) {
       const v = tree.nodes.map((n) => n[k]);
       expect(Math.max(...v) - Math.min(...v)).toBeGreaterThanOrEqual(20);
     }
-    const clean = new Uint8Array(24 ** 3);
-    flatTube(clean, dims, [3, 12, 12], [20, 12, 12], 2, 200);
-    const tube = await traceVariant('EnsembleNeuronTracerBasic', clean, dims);
+    const tube = await traceBuiltin('EnsembleNeuronTracerBasic', tubeVolume([24, 24, 24], [3, 12, 12], [20, 12, 12], 2, 200));
     for (const n of tube.tree.nodes) expect(Math.hypot(n.y - 12, n.z - 12)).toBeLessThanOrEqual(2);
   });
 
   it('V2n and V2s stretch, then threshold: Sauvola keeps more of a tube\'s dim wall than Niblack', async () => {
     const c = canvas([64, 32, 32], 'uint8', 40);
     drawTube(c, [6, 16, 16], [58, 16, 16], 3, 200, 60);
-    const n = await traceVariant('EnsembleNeuronTracerV2n', c.data, c.dims as Vec3);
-    const s = await traceVariant('EnsembleNeuronTracerV2s', c.data, c.dims as Vec3);
+    const n = await traceBuiltin('EnsembleNeuronTracerV2n', c);
+    const s = await traceBuiltin('EnsembleNeuronTracerV2s', c);
     for (const r of [n, s]) {
       expect(r.meta).toMatchObject({ stretchLow: 40, stretchHigh: 199 });  // the background is the median
-      expect(pathLength(r.tree)).toBeGreaterThan(45);
+      expect(cableLength(r.tree)).toBeGreaterThan(45);
       for (const nd of r.tree.nodes) expect(Math.hypot(nd.y - 16, nd.z - 16)).toBeLessThanOrEqual(3);
     }
     expect(s.meta!.maskThreshold as number).toBeLessThan(n.meta!.maskThreshold as number);
     expect(s.meta!.maskVoxels as number).toBeGreaterThan(n.meta!.maskVoxels as number);
     // a tube of one value: after the stretch every non-zero voxel is 255, so Niblack's threshold is
     // 255 and the mask is empty (faithful: nothing is above the mean), while Sauvola keeps it
-    const flat = new Uint8Array(64 * 32 * 32);
-    flatTube(flat, [64, 32, 32], [6, 16, 16], [58, 16, 16], 2.5, 200);
-    const fn = await traceVariant('EnsembleNeuronTracerV2n', flat, [64, 32, 32]);
+    const flat = cleanTube();
+    const fn = await traceBuiltin('EnsembleNeuronTracerV2n', flat);
     expect(fn.meta).toMatchObject({ maskThreshold: 255, maskVoxels: 0 });
     expect(fn.tree.nodes).toHaveLength(0);
-    const fs = await traceVariant('EnsembleNeuronTracerV2s', flat, [64, 32, 32]);
-    expect(fs.meta!.maskVoxels).toBe(flat.filter((v) => v > 0).length);
+    const fs = await traceBuiltin('EnsembleNeuronTracerV2s', flat);
+    expect(fs.meta!.maskVoxels).toBe(flat.data.filter((v) => v > 0).length);
   });
 
   it('skips downsampling when only Y exceeds 256 (quirk EN2)', async () => {
-    const tall = new Uint8Array(32 * 300 * 8);
-    flatTube(tall, [32, 300, 8], [16, 10, 4], [16, 290, 4], 2, 200);
-    const t = await traceVariant('EnsembleNeuronTracerBasic', tall, [32, 300, 8]);
+    const t = await traceBuiltin('EnsembleNeuronTracerBasic', tubeVolume([32, 300, 8], [16, 10, 4], [16, 290, 4], 2, 200));
     expect(t.meta).toMatchObject({ downsampleXY: 1, downsampleZ: 1 });
     expect(Math.max(...t.tree.nodes.map((n) => n.y))).toBeGreaterThan(280);
-    const wide = new Uint8Array(300 * 32 * 8);
-    flatTube(wide, [300, 32, 8], [10, 16, 4], [290, 16, 4], 2, 200);
-    const w = await traceVariant('EnsembleNeuronTracerBasic', wide, [300, 32, 8]);
+    const w = await traceBuiltin('EnsembleNeuronTracerBasic', tubeVolume([300, 32, 8], [10, 16, 4], [290, 16, 4], 2, 200));
     expect(w.meta!.downsampleXY).toBeCloseTo(300 / 256, 12);
     expect(w.meta!.downsampleZ).toBe(1);
   });
@@ -163,11 +153,9 @@ describe('EnsembleNeuronTracer tracing', () => {
   it('keeps the first runs\' root when a later run\'s own peak is not higher (quirk EN3)', async () => {
     // B runs along x (radius 3.4): the mask's distance-transform peak. A runs along y (radius 3):
     // the dilation widens it in x on both sides, so the dilated image's peak is on A
-    const dims: Vec3 = [72, 72, 24];
-    const data = new Uint8Array(72 * 72 * 24);
-    flatTube(data, dims, [8, 56, 12], [64, 56, 12], 3.4, 200);
-    flatTube(data, dims, [20, 6, 12], [20, 44, 12], 3, 200);
-    const { meta } = await traceVariant('EnsembleNeuronTracerBasic', data, dims);
+    const image = tubeVolume([72, 72, 24], [8, 56, 12], [64, 56, 12], 3.4, 200);
+    paintTube(image, [20, 6, 12], [20, 44, 12], 3, 200);
+    const { meta } = await traceBuiltin('EnsembleNeuronTracerBasic', image);
     expect(meta!.root1Y).toBeGreaterThan(50);  // on B
     expect(meta!.root2Moved).toBe(1);
     expect(meta!.root2Y).toBeLessThan(48);  // on A
@@ -178,9 +166,9 @@ describe('EnsembleNeuronTracer tracing', () => {
   it('traces with the card\'s closing as the third image and returns a valid forest', async () => {
     const c = canvas([64, 32, 32]);
     drawTube(c, [6, 16, 16], [58, 16, 16], 3, 200, 60);
-    const { tree, meta } = await traceVariant('EnsembleNeuronTracerBasic', c.data, c.dims as Vec3, { overrides: { thirdImage: 'closing' } });
+    const { tree, meta } = await traceBuiltin('EnsembleNeuronTracerBasic', c, { overrides: { thirdImage: 'closing' } });
     expectValidForest(tree);
     expect(meta!.trace3Nodes).toBeGreaterThan(0);
-    expect(pathLength(tree)).toBeGreaterThan(45);
+    expect(cableLength(tree)).toBeGreaterThan(45);
   });
 });

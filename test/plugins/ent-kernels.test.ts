@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../../host/core/volume.js';
-import { hooks, index3 } from './ent-helpers.js';
+import { voxelIndex } from '../helpers/synthetic-volumes.js';
+import { hooks } from './ent-helpers.js';
 
 const h = hooks();
 const f = Math.fround;
@@ -133,11 +134,11 @@ describe('ENT brightest block and learning score', () => {
   it('projects only the first and last slices (quirk E1)', () => {
     const dims: Vec3 = [64, 64, 5];
     const img = new Uint8Array(64 * 64 * 5);
-    img[index3(dims, 44, 12, 2)] = 255;  // a middle slice: invisible
+    img[voxelIndex(dims, 44, 12, 2)] = 255;  // a middle slice: invisible
     let r = learning(img, img, dims);
     expect(r.maxValue).toBe(0);
     expect([r.a, r.b]).toEqual([7, 7]);  // everything ties at 0: the last bin wins
-    img[index3(dims, 44, 12, 4)] = 255;  // the last slice
+    img[voxelIndex(dims, 44, 12, 4)] = 255;  // the last slice
     r = learning(img, img, dims);
     expect([r.maxValue, r.marks]).toEqual([255, 1]);
     expect([r.a, r.b]).toEqual([1, 5]);  // a = 8*12/64, b = 8*44/64
@@ -146,7 +147,7 @@ describe('ENT brightest block and learning score', () => {
   it('crosses the sizes in the bin indices and clamps them to 7 (quirk E2)', () => {
     const dims: Vec3 = [128, 64, 2];
     const img = new Uint8Array(128 * 64 * 2);
-    img[index3(dims, 100, 60, 0)] = 255;
+    img[voxelIndex(dims, 100, 60, 0)] = 255;
     const r = learning(img, img, dims);
     expect([r.a, r.b]).toEqual([3, 7]);  // a = floor(8*60/128) = 3, b = floor(8*100/64) = 12 -> 7
   });
@@ -154,11 +155,11 @@ describe('ENT brightest block and learning score', () => {
   it('leaves column 0 out of the marking, so its raw value 1 counts as a mark', () => {
     const dims: Vec3 = [64, 64, 2];
     const img = new Uint8Array(64 * 64 * 2);
-    img[index3(dims, 40, 10, 0)] = 200;
-    for (let y = 0; y < 32; y++) img[index3(dims, 0, y, 0)] = 1;
+    img[voxelIndex(dims, 40, 10, 0)] = 200;
+    for (let y = 0; y < 32; y++) img[voxelIndex(dims, 0, y, 0)] = 1;
     let r = learning(img, img, dims);
     expect([r.a, r.b, r.marks]).toEqual([3, 0, 8]);  // 8 column-0 marks in each of bins (0..3, 0)
-    for (let y = 0; y < 32; y++) img[index3(dims, 0, y, 0)] = 2;
+    for (let y = 0; y < 32; y++) img[voxelIndex(dims, 0, y, 0)] = 2;
     r = learning(img, img, dims);
     expect([r.a, r.b, r.marks]).toEqual([1, 5, 1]);
   });
@@ -167,7 +168,7 @@ describe('ENT brightest block and learning score', () => {
     for (const dims of [[64, 64, 4], [128, 64, 3]] as Vec3[]) {
       const n = dims[0] * dims[1] * dims[2];
       const img = new Uint8Array(n);
-      img[index3(dims, 44, 12, 0)] = 255;
+      img[voxelIndex(dims, 44, 12, 0)] = 255;
       const { a, b } = learning(img, img, dims);
       const idx = collected(dims, a, b);
       expect(idx.length).toBe((dims[0] * dims[1] * dims[2]) / 64);
@@ -185,10 +186,10 @@ describe('ENT brightest block and learning score', () => {
     // square image: the region is the bright block transposed
     const dims: Vec3 = [64, 64, 2];
     const img = new Uint8Array(64 * 64 * 2);
-    img[index3(dims, 44, 12, 0)] = 255;
+    img[voxelIndex(dims, 44, 12, 0)] = 255;
     const block = (x0: number, y0: number) => {
       const v = new Uint8Array(img.length);
-      for (let z = 0; z < 2; z++) for (let y = y0; y < y0 + 8; y++) for (let x = x0; x < x0 + 8; x++) v[index3(dims, x, y, z)] = 255;
+      for (let z = 0; z < 2; z++) for (let y = y0; y < y0 + 8; y++) for (let x = x0; x < x0 + 8; x++) v[voxelIndex(dims, x, y, z)] = 255;
       return v;
     };
     expect(learning(img, block(40, 8), dims).score).toBe(0);  // the bright block itself
@@ -209,31 +210,31 @@ describe('6-neighbour morphology', () => {
   it('dilates a voxel into the 6-neighbour cross and erodes the cross back to the voxel', () => {
     const dims: Vec3 = [5, 5, 5];
     const img = new Uint8Array(125);
-    img[index3(dims, 2, 2, 2)] = 255;
+    img[voxelIndex(dims, 2, 2, 2)] = 255;
     const d = morph(img, dims, 'dilate');
     expect(count(d)).toBe(7);
-    for (const [x, y, z] of [[2, 2, 2], [1, 2, 2], [3, 2, 2], [2, 1, 2], [2, 3, 2], [2, 2, 1], [2, 2, 3]]) expect(d[index3(dims, x, y, z)]).toBe(255);
+    for (const [x, y, z] of [[2, 2, 2], [1, 2, 2], [3, 2, 2], [2, 1, 2], [2, 3, 2], [2, 2, 1], [2, 2, 3]]) expect(d[voxelIndex(dims, x, y, z)]).toBe(255);
     const e = morph(d, dims, 'erode');
     expect(count(e)).toBe(1);
-    expect(e[index3(dims, 2, 2, 2)]).toBe(255);
+    expect(e[voxelIndex(dims, 2, 2, 2)]).toBe(255);
   });
 
   it('turns a one-voxel line into a 3-wide cross-section whose closing is the line\'s interior core', () => {
     const dims: Vec3 = [9, 7, 7];
     const img = new Uint8Array(9 * 7 * 7);
-    for (let x = 0; x < 9; x++) img[index3(dims, x, 3, 3)] = 255;
+    for (let x = 0; x < 9; x++) img[voxelIndex(dims, x, 3, 3)] = 255;
     const d = morph(img, dims, 'dilate');
     expect(count(d)).toBe(9 + 7 * 4);  // the line (its ends reached from x = 1 and 7) and 4 side voxels at x = 1..7
-    for (let x = 1; x < 8; x++) for (const [y, z] of [[2, 3], [4, 3], [3, 2], [3, 4]]) expect(d[index3(dims, x, y, z)]).toBe(255);
+    for (let x = 1; x < 8; x++) for (const [y, z] of [[2, 3], [4, 3], [3, 2], [3, 4]]) expect(d[voxelIndex(dims, x, y, z)]).toBe(255);
     const c = morph(d, dims, 'erode');
     expect(count(c)).toBe(7);
-    for (let x = 1; x < 8; x++) expect(c[index3(dims, x, 3, 3)]).toBe(255);
+    for (let x = 1; x < 8; x++) expect(c[voxelIndex(dims, x, 3, 3)]).toBe(255);
   });
 
   it('examines interior voxels only in ENT\'s mode; the full mode handles the border', () => {
     const dims: Vec3 = [5, 5, 5];
     const img = new Uint8Array(125);
-    img[index3(dims, 0, 2, 2)] = 255;
+    img[voxelIndex(dims, 0, 2, 2)] = 255;
     expect(count(morph(img, dims, 'dilate'))).toBe(0);
     expect(count(morph(img, dims, 'dilate', false))).toBe(6);
     const cube = new Uint8Array(27).fill(255);
@@ -241,7 +242,7 @@ describe('6-neighbour morphology', () => {
     expect(count(morph(cube, [3, 3, 3], 'erode', false))).toBe(27);
     // only 255 is foreground
     const grey = new Uint8Array(125);
-    grey[index3(dims, 2, 2, 2)] = 254;
+    grey[voxelIndex(dims, 2, 2, 2)] = 254;
     expect(count(morph(grey, dims, 'dilate'))).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadAddon } from '../../host/runtime/native-addon.js';
+import { rng } from '../helpers/synthetic-volumes.js';
 
 // The MST kernel (native/kernels/mst.*) that FMST, meanshift, MST_Tracing, RegMST and
 // NeuroStalker share.
@@ -9,16 +10,6 @@ const addon = loadAddon('neurotrace_native');
 const mstEuclidean = addon.mstEuclidean as (pts: Float64Array, o?: PrimOpts) => PrimOut;
 const mstMatrix = addon.mstMatrix as (w: Float64Array, n: number, o?: PrimOpts) => PrimOut;
 const mstForest = addon.mstForest as (n: number, a: Int32Array, b: Int32Array, w: Float64Array) => PrimOut & { roots: Int32Array };
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The originals' O(n³) Prim, written out literally: every round rescans all (tree, candidate) pairs. */
 function scanPrim(w: (i: number, j: number) => number, n: number, root: number, ties: 'tree' | 'candidate', limit = Infinity): PrimOut {

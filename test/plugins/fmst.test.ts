@@ -6,56 +6,20 @@ import { packageRoot } from '../../host/core/paths.js';
 import type { Vec3, Volume } from '../../host/core/volume.js';
 import type { SwcNode, Tree } from '../../host/morph/tree.js';
 import { resolveParams } from '../../host/registry/params.js';
-import { PluginRegistry } from '../../host/registry/registry.js';
 import { loadAddon } from '../../host/runtime/native-addon.js';
 import { loadTracer } from '../../host/runtime/load-tracer.js';
+import { registry, traceBuiltin } from '../helpers/builtin-tracers.js';
 import { tempDir } from '../helpers/plugin-fixtures.js';
+import { blankVolume, paintTube, tubeVolume } from '../helpers/synthetic-volumes.js';
+import { byId, cableLength, roots } from '../helpers/tree-measures.js';
 
-const registry = new PluginRegistry('0.1.0', [{ dir: join(packageRoot(), 'plugins'), source: 'builtin' }]);
+const trace = (v: Volume, variant = 'fastmarching_spanningtree', overrides: Record<string, unknown> = {}, signal?: AbortSignal) =>
+  traceBuiltin(variant, v, { overrides, signal, allowScratchFiles: true });
 
-function volume(dims: Vec3): Volume {
-  return { data: new Uint8Array(dims[0] * dims[1] * dims[2]), dims, spacing: [1, 1, 1] };
-}
-
-/** Voxels within distance r of segment a-b get `value` (capsule ends). */
-function paintTube(v: Volume, a: Vec3, b: Vec3, r: number, value: number): void {
-  const [nx, ny] = v.dims;
-  const d = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-  const len2 = d[0] ** 2 + d[1] ** 2 + d[2] ** 2 || 1;
-  const lo = [0, 1, 2].map((i) => Math.max(0, Math.floor(Math.min(a[i], b[i]) - r - 1)));
-  const hi = [0, 1, 2].map((i) => Math.min(v.dims[i] - 1, Math.ceil(Math.max(a[i], b[i]) + r + 1)));
-  for (let z = lo[2]; z <= hi[2]; z++) for (let y = lo[1]; y <= hi[1]; y++) for (let x = lo[0]; x <= hi[0]; x++) {
-    const t = Math.max(0, Math.min(1, ((x - a[0]) * d[0] + (y - a[1]) * d[1] + (z - a[2]) * d[2]) / len2));
-    if ((a[0] + t * d[0] - x) ** 2 + (a[1] + t * d[1] - y) ** 2 + (a[2] + t * d[2] - z) ** 2 <= r * r) v.data[(z * ny + y) * nx + x] = value;
-  }
-}
-
-async function trace(v: Volume, variant = 'fastmarching_spanningtree', overrides: Record<string, unknown> = {}, signal = new AbortController().signal) {
-  const ref = registry.getVariant(variant);
-  const tracer = await loadTracer(ref.plugin);
-  const scratchDir = tempDir('nt-fmst-');
-  const result = await tracer.trace({ volume: v, params: resolveParams(ref, overrides), seeds: [], signal, progress: () => {}, scratchDir });
-  return { ...result, scratchDir };
-}
-
-const roots = (t: Tree) => t.nodes.filter((n) => n.parent === -1);
 function childCount(t: Tree): Map<number, number> {
   const m = new Map<number, number>(t.nodes.map((n) => [n.id, 0]));
   for (const n of t.nodes) if (n.parent !== -1) m.set(n.parent, (m.get(n.parent) ?? 0) + 1);
   return m;
-}
-function byId(t: Tree): Map<number, SwcNode> {
-  return new Map(t.nodes.map((n) => [n.id, n]));
-}
-function totalLength(t: Tree): number {
-  const ids = byId(t);
-  let s = 0;
-  for (const n of t.nodes) {
-    if (n.parent === -1) continue;
-    const p = ids.get(n.parent)!;
-    s += Math.hypot(n.x - p.x, n.y - p.y, n.z - p.z);
-  }
-  return s;
 }
 function expectWellFormed(t: Tree): void {
   expect(roots(t)).toHaveLength(1);
@@ -65,11 +29,7 @@ function expectWellFormed(t: Tree): void {
   });
 }
 
-function straightTube(value = 200): Volume {
-  const v = volume([64, 32, 32]);
-  paintTube(v, [5, 16, 16], [58, 16, 16], 3, value);
-  return v;
-}
+const straightTube = (value = 200): Volume => tubeVolume([64, 32, 32], [5, 16, 16], [58, 16, 16], 3, value);
 
 describe('fastmarching_spanningtree manifest', () => {
   it('is a valid built-in plugin carrying the bench preset', () => {
@@ -98,8 +58,8 @@ describe('fastmarching_spanningtree tracing', () => {
     }
     // The tube spans x = 5..58 (caps to 2..61). Ball thinning spaces the nodes about 2r apart
     // and the short-segment rule trims a well-covered tip, so the path covers most of it.
-    expect(totalLength(tree)).toBeGreaterThanOrEqual(42);
-    expect(totalLength(tree)).toBeLessThanOrEqual(59);
+    expect(cableLength(tree)).toBeGreaterThanOrEqual(42);
+    expect(cableLength(tree)).toBeLessThanOrEqual(59);
     // Radius column = in-slice chessboard radius - 0.5: the axis of an r = 3 tube is 4 voxels
     // from the first background voxel of its slice, so 3.5; off-axis slices give 2.5.
     expect(Math.max(...tree.nodes.map((n) => n.radius))).toBe(3.5);
@@ -120,7 +80,7 @@ describe('fastmarching_spanningtree tracing', () => {
   });
 
   it('finds one bifurcation near the junction of a Y, typed longest path first', async () => {
-    const v = volume([96, 96, 24]);
+    const v = blankVolume([96, 96, 24]);
     paintTube(v, [10, 48, 12], [50, 48, 12], 3, 200);
     paintTube(v, [50, 48, 12], [85, 20, 12], 2, 200);
     paintTube(v, [50, 48, 12], [86, 88, 12], 2, 200);
@@ -151,7 +111,7 @@ describe('fastmarching_spanningtree tracing', () => {
   });
 
   it('joins two collinear fragments across a 6-voxel gap through the tree of trees', async () => {
-    const v = volume([80, 32, 32]);
+    const v = blankVolume([80, 32, 32]);
     paintTube(v, [5, 16, 16], [34, 16, 16], 2, 200);
     paintTube(v, [43, 16, 16], [72, 16, 16], 2, 200); // caps end at x = 36 and start at x = 41
     const { tree, meta } = await trace(v);
@@ -171,7 +131,7 @@ describe('fastmarching_spanningtree tracing', () => {
   });
 
   it('removes a tiny far-away speck', async () => {
-    const v = volume([80, 32, 32]);
+    const v = blankVolume([80, 32, 32]);
     paintTube(v, [5, 16, 16], [60, 16, 16], 2, 200);
     v.data[(5 * 32 + 5) * 80 + 75] = 200;
     const { tree, meta } = await trace(v);
@@ -182,13 +142,13 @@ describe('fastmarching_spanningtree tracing', () => {
   });
 
   it('returns an empty tree for an empty image', async () => {
-    const { tree, meta } = await trace(volume([16, 16, 8]));
+    const { tree, meta } = await trace(blankVolume([16, 16, 8]));
     expect(tree.nodes).toEqual([]);
     expect(meta).toMatchObject({ foregroundVoxels: 0, graphNodes: 0 });
   });
 
   it('is deterministic', async () => {
-    const v = volume([64, 64, 24]);
+    const v = blankVolume([64, 64, 24]);
     paintTube(v, [8, 32, 12], [56, 32, 12], 3, 180);
     paintTube(v, [32, 32, 12], [40, 60, 14], 2, 220);
     const a = await trace(v);
@@ -200,12 +160,12 @@ describe('fastmarching_spanningtree tracing', () => {
     const { tree } = await trace(straightTube(), 'fastmarching_spanningtree-geodesic');
     expectWellFormed(tree);
     for (const n of tree.nodes) expect(Math.abs(n.y - 16)).toBeLessThanOrEqual(1);
-    expect(totalLength(tree)).toBeGreaterThanOrEqual(42);
+    expect(cableLength(tree)).toBeGreaterThanOrEqual(42);
   });
 
   it('stops when cancelled while running', async () => {
     // Dense random foreground keeps the core busy (seconds) well past its first checkpoint.
-    const v = volume([96, 96, 96]);
+    const v = blankVolume([96, 96, 96]);
     let s = 1;
     for (let i = 0; i < v.data.length; i++) { s = (Math.imul(s, 1103515245) + 12345) >>> 0; v.data[i] = s >>> 24; }
     const ref = registry.getVariant('fastmarching_spanningtree');
@@ -230,7 +190,7 @@ describe('fastmarching_spanningtree against the literal reference', () => {
   const { cases } = JSON.parse(readFileSync(join(packageRoot(), 'test', 'fixtures', 'fmst', 'cases.json'), 'utf8')) as { cases: Case[] };
 
   it.each(cases.map((c) => [c.name, c] as const))('%s matches node for node', async (_name, c) => {
-    const v = volume(c.dims);
+    const v = blankVolume(c.dims);
     for (const [i, value] of c.voxels) v.data[i] = value;
     const { tree } = await trace(v, 'fastmarching_spanningtree', c.params);
     expect(c.expected.length).toBeGreaterThan(0);
@@ -245,7 +205,7 @@ describe('fastmarching_spanningtree node graph (steps 1-7)', () => {
   const fmstGraph = loadAddon('neurotrace_native').fmstGraph as (v: { data: Uint8Array; dims: number[] }, p: Record<string, unknown>) => Graph;
 
   function yGraph(): Volume {
-    const v = volume([64, 64, 16]);
+    const v = blankVolume([64, 64, 16]);
     paintTube(v, [4, 32, 8], [32, 32, 8], 3, 200);
     paintTube(v, [32, 32, 8], [60, 8, 8], 2, 200);
     paintTube(v, [32, 32, 8], [60, 56, 8], 2, 200);

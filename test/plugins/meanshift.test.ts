@@ -1,81 +1,20 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../../host/core/paths.js';
+import { describe, expect, it } from 'vitest';
 import { CancelledError, NeurotraceError } from '../../host/core/errors.js';
 import type { Vec3, Volume } from '../../host/core/volume.js';
-import type { SwcNode, Tree } from '../../host/morph/tree.js';
-import { PluginRegistry } from '../../host/registry/registry.js';
 import { resolveParams } from '../../host/registry/params.js';
 import { loadAddon } from '../../host/runtime/native-addon.js';
-import { loadTracer } from '../../host/runtime/load-tracer.js';
-import type { TraceResult } from '../../host/runtime/tracer.js';
+import { registry, traceBuiltin } from '../helpers/builtin-tracers.js';
+import { blankVolume, lcg, paintBlob, paintTube, tubeVolume, yVolume, type YShape } from '../helpers/synthetic-volumes.js';
+import { branchNodes, cableLength, distToSegment, expectTracedY, roots } from '../helpers/tree-measures.js';
 
-// ---- synthetic images (meanshift.md, "How to test") ----
+// ---- synthetic images (meanshift.md, "How to test"): where shapes overlap the brighter wins ----
 
-function volume(dims: Vec3, background = 0): Volume {
-  return { data: new Uint8Array(dims[0] * dims[1] * dims[2]).fill(background), dims, spacing: [1, 1, 1] };
-}
-
-/** Sets every voxel within r of the segment a-b to `value` (the brighter value wins). */
-function tube(vol: Volume, a: Vec3, b: Vec3, r: number, value: number): void {
-  const [nx, ny] = vol.dims;
-  const d = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-  const len2 = d[0] ** 2 + d[1] ** 2 + d[2] ** 2;
-  const lo = [0, 1, 2].map((k) => Math.max(0, Math.floor(Math.min(a[k], b[k]) - r)));
-  const hi = [0, 1, 2].map((k) => Math.min(vol.dims[k] - 1, Math.ceil(Math.max(a[k], b[k]) + r)));
-  for (let z = lo[2]; z <= hi[2]; z++) {
-    for (let y = lo[1]; y <= hi[1]; y++) {
-      for (let x = lo[0]; x <= hi[0]; x++) {
-        const t = len2 > 0 ? Math.max(0, Math.min(1, ((x - a[0]) * d[0] + (y - a[1]) * d[1] + (z - a[2]) * d[2]) / len2)) : 0;
-        const q = [a[0] + t * d[0] - x, a[1] + t * d[1] - y, a[2] + t * d[2] - z];
-        const i = (z * ny + y) * nx + x;
-        if (q[0] ** 2 + q[1] ** 2 + q[2] ** 2 <= r * r) vol.data[i] = Math.max(vol.data[i], value);
-      }
-    }
-  }
-}
-
-/** A Gaussian blob of peak `peak` and width sigma (values rounded, so it ends where they reach 0). */
-function blob(vol: Volume, c: Vec3, sigma: number, peak: number): void {
-  const [nx, ny, nz] = vol.dims;
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++) {
-        const v = Math.round(peak * Math.exp(-((x - c[0]) ** 2 + (y - c[1]) ** 2 + (z - c[2]) ** 2) / (2 * sigma * sigma)));
-        const i = (z * ny + y) * nx + x;
-        vol.data[i] = Math.max(vol.data[i], v);
-      }
-    }
-  }
-}
-
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+const tube = (vol: Volume, a: Vec3, b: Vec3, r: number, value: number) => paintTube(vol, a, b, r, value, 'max');
 
 // ---- running the plugin the way the host does ----
 
-const registry = new PluginRegistry('0.1.0', [{ dir: join(packageRoot(), 'plugins'), source: 'builtin' }]);
-const scratchRoot = mkdtempSync(join(tmpdir(), 'nt-meanshift-'));
-afterAll(() => rmSync(scratchRoot, { recursive: true, force: true }));
-
-async function trace(vol: Volume, variant = 'meanshift', overrides: Record<string, unknown> = {}, signal?: AbortSignal): Promise<TraceResult> {
-  const ref = registry.getVariant(variant);
-  const params = resolveParams(ref, overrides);
-  const tracer = await loadTracer(ref.plugin);
-  const scratchDir = mkdtempSync(join(scratchRoot, 'job-'));
-  const result = await tracer.trace({
-    volume: vol, params, seeds: [], signal: signal ?? new AbortController().signal, progress: () => {}, scratchDir,
-  });
-  expect(readdirSync(scratchDir)).toEqual([]); // no debug files anywhere, let alone outside the scratch folder
-  return result;
-}
+const trace = (vol: Volume, variant = 'meanshift', overrides: Record<string, unknown> = {}, signal?: AbortSignal) =>
+  traceBuiltin(variant, vol, { overrides, signal });
 
 interface Modes { voxels: Float64Array; modeOf: Int32Array; modes: Float64Array }
 interface Arrays { x: Float64Array; y: Float64Array; z: Float64Array; parent: Int32Array }
@@ -87,36 +26,6 @@ interface Stages {
 }
 const stages = loadAddon('neurotrace_native') as unknown as Stages;
 
-// ---- tree measurements ----
-
-function roots(t: Tree): SwcNode[] {
-  return t.nodes.filter((n) => n.parent === -1);
-}
-function branchNodes(t: Tree): SwcNode[] {
-  const deg = new Map<number, number>();
-  for (const n of t.nodes) {
-    if (n.parent === -1) continue;
-    deg.set(n.id, (deg.get(n.id) ?? 0) + 1);
-    deg.set(n.parent, (deg.get(n.parent) ?? 0) + 1);
-  }
-  return t.nodes.filter((n) => (deg.get(n.id) ?? 0) >= 3);
-}
-function cableLength(t: Tree): number {
-  const ids = new Map(t.nodes.map((n) => [n.id, n]));
-  let len = 0;
-  for (const n of t.nodes) {
-    if (n.parent === -1) continue;
-    const p = ids.get(n.parent)!;
-    len += Math.hypot(n.x - p.x, n.y - p.y, n.z - p.z);
-  }
-  return len;
-}
-function distToSegment(p: { x: number; y: number; z: number }, a: Vec3, b: Vec3): number {
-  const d = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-  const len2 = d[0] ** 2 + d[1] ** 2 + d[2] ** 2;
-  const t = Math.max(0, Math.min(1, ((p.x - a[0]) * d[0] + (p.y - a[1]) * d[1] + (p.z - a[2]) * d[2]) / len2));
-  return Math.hypot(a[0] + t * d[0] - p.x, a[1] + t * d[1] - p.y, a[2] + t * d[2] - p.z);
-}
 const xyzOf = (v: number, dims: Vec3): Vec3 => [v % dims[0], Math.floor(v / dims[0]) % dims[1], Math.floor(v / (dims[0] * dims[1]))];
 
 // ---- the plugin's loops, transcribed line by line (slow, for small images) ----
@@ -340,8 +249,8 @@ describe('meanshift: manifest', () => {
 describe('meanshift: mean-shift stage', () => {
   it('finds exactly the modes of the plugin\'s per-voxel walks (blob, tube and noise)', () => {
     const dims: Vec3 = [22, 18, 14];
-    const vol = volume(dims);
-    blob(vol, [8, 9, 7], 2, 200);
+    const vol = blankVolume(dims);
+    paintBlob(vol, [8, 9, 7], 2, 200);
     tube(vol, [2, 14, 4], [20, 14, 10], 1.5, 140);
     const rand = lcg(11);
     for (let i = 0; i < vol.data.length; i++) vol.data[i] = Math.min(255, vol.data[i] + Math.floor(rand() * 16));
@@ -357,9 +266,9 @@ describe('meanshift: mean-shift stage', () => {
 
   it('sends every voxel of an isolated Gaussian blob to modes just below its peak (quirk M6)', () => {
     const dims: Vec3 = [30, 30, 30];
-    const vol = volume(dims);
+    const vol = blankVolume(dims);
     const peak: Vec3 = [15, 14, 16];
-    blob(vol, peak, 2, 200);
+    paintBlob(vol, peak, 2, 200);
     const meanMode = (m: Modes) => {
       const s = [0, 0, 0];
       for (let i = 0; i < m.modeOf.length; i++) {
@@ -388,7 +297,7 @@ describe('meanshift: mean-shift stage', () => {
 
   it('rejects isolated salt noise by the 26-neighbour rule', () => {
     const dims: Vec3 = [40, 40, 30];
-    const vol = volume(dims);
+    const vol = blankVolume(dims);
     const rand = lcg(3);
     for (let i = 0; i < vol.data.length; i++) if (rand() < 0.01) vol.data[i] = 200;
     expect(stages.meanShiftModes(vol.data as Uint8Array, dims).voxels.length).toBe(0);
@@ -402,7 +311,7 @@ describe('meanshift: mean-shift stage', () => {
 describe('meanshift: sphere-model walks', () => {
   it('takes the plugin\'s steps between random node pairs', () => {
     const dims: Vec3 = [26, 22, 16];
-    const vol = volume(dims);
+    const vol = blankVolume(dims);
     const rand = lcg(5);
     tube(vol, [2, 3, 3], [23, 18, 12], 2, 160);
     tube(vol, [3, 18, 8], [22, 4, 8], 1.5, 90);
@@ -432,7 +341,7 @@ describe('meanshift: sphere-model walks', () => {
 describe('meanshift: spanning tree and walk filling', () => {
   it('builds the plugin\'s tree from its walks, with and without straight edges for failed walks', () => {
     const dims: Vec3 = [30, 26, 14];
-    const vol = volume(dims);
+    const vol = blankVolume(dims);
     const rand = lcg(21);
     tube(vol, [3, 4, 4], [26, 20, 10], 2, 170);
     tube(vol, [4, 20, 6], [14, 12, 6], 1.5, 120);
@@ -470,10 +379,8 @@ describe('meanshift: spanning tree and walk filling', () => {
 
 describe('meanshift: traces', () => {
   it('traces a straight tube as one unbranched path along its axis', async () => {
-    const vol = volume([80, 30, 30]);
     const a: Vec3 = [10, 15, 15], b: Vec3 = [69, 15, 15];
-    tube(vol, a, b, 2, 150);
-    const { tree, meta } = await trace(vol);
+    const { tree, meta } = await trace(tubeVolume([80, 30, 30], a, b, 2, 150));
     expect(meta!.modes).toBeGreaterThanOrEqual(1);
     expect(meta!.modesMerged).toBe(1);
     expect(meta!.clusterNodes as number).toBeLessThan(200); // so every kept member is a node of the walks
@@ -491,9 +398,9 @@ describe('meanshift: traces', () => {
   });
 
   it('gives an isolated blob one merged mode and a tiny tree at its peak', async () => {
-    const vol = volume([30, 30, 30]);
+    const vol = blankVolume([30, 30, 30]);
     const peak: Vec3 = [15, 14, 16];
-    blob(vol, peak, 2, 200);
+    paintBlob(vol, peak, 2, 200);
     const { tree, meta } = await trace(vol);
     expect(meta!.clusteredVoxels).toBe(meta!.signalVoxels);
     expect(meta!.modesMerged).toBe(1);
@@ -503,17 +410,17 @@ describe('meanshift: traces', () => {
   });
 
   it('returns an empty reconstruction for salt noise and for an empty image', async () => {
-    const vol = volume([40, 40, 30]);
+    const vol = blankVolume([40, 40, 30]);
     const rand = lcg(3);
     for (let i = 0; i < vol.data.length; i++) if (rand() < 0.01) vol.data[i] = 200;
     const salt = await trace(vol);
     expect(salt.meta!.signalVoxels).toBe(0);
     expect(salt.tree.nodes).toEqual([]);
-    expect((await trace(volume([20, 20, 10]))).tree.nodes).toEqual([]);
+    expect((await trace(blankVolume([20, 20, 10]))).tree.nodes).toEqual([]);
   });
 
   it('joins two tubes across a 4-voxel gap with a straight edge (quirk M3), or not when fixed', async () => {
-    const vol = volume([90, 30, 30]);
+    const vol = blankVolume([90, 30, 30]);
     tube(vol, [5, 15, 15], [36, 15, 15], 2, 150); // ends at x = 38
     tube(vol, [45, 15, 15], [84, 15, 15], 2, 150); // starts at x = 43
     for (let x = 39; x <= 42; x++) for (let i = 0; i < 30 * 30; i++) expect(vol.data[i * 90 + x]).toBe(0);
@@ -529,25 +436,13 @@ describe('meanshift: traces', () => {
   });
 
   it('gives a Y exactly one bifurcation near the junction', async () => {
-    const vol = volume([70, 70, 30]);
-    const j: Vec3 = [35, 35, 15], stem: Vec3 = [10, 35, 15], up: Vec3 = [60, 15, 15], down: Vec3 = [60, 55, 15];
-    tube(vol, stem, j, 2, 150);
-    tube(vol, j, up, 2, 150);
-    tube(vol, j, down, 2, 150);
-    const { tree } = await trace(vol);
-    expect(roots(tree)).toHaveLength(1);
-    const br = branchNodes(tree);
-    expect(br).toHaveLength(1);
-    expect(Math.hypot(br[0].x - j[0], br[0].y - j[1], br[0].z - j[2])).toBeLessThanOrEqual(4);
-    for (const n of tree.nodes) {
-      expect(Math.min(distToSegment(n, stem, j), distToSegment(n, j, up), distToSegment(n, j, down))).toBeLessThan(2.5);
-    }
-    const reach = (p: Vec3) => Math.min(...tree.nodes.map((n) => Math.hypot(n.x - p[0], n.y - p[1], n.z - p[2])));
-    for (const end of [stem, up, down]) expect(reach(end)).toBeLessThan(8);
+    const y: YShape = { stem: [10, 35, 15], junction: [35, 35, 15], arms: [[60, 15, 15], [60, 55, 15]] };
+    const { tree } = await trace(yVolume([70, 70, 30], y, 2, 150));
+    expectTracedY(tree, y, 4);
   });
 
   it('connects only the merged modes when 200 or more nodes remain', async () => {
-    const vol = volume([120, 120, 24]);
+    const vol = blankVolume([120, 120, 24]);
     const rand = lcg(8);
     // a meshwork of tubes on a zero background: thinning leaves well over 200 nodes
     const segs: [Vec3, Vec3][] = [];
@@ -569,7 +464,7 @@ describe('meanshift: traces', () => {
   });
 
   it('is deterministic', async () => {
-    const vol = volume([60, 50, 30]);
+    const vol = blankVolume([60, 50, 30]);
     tube(vol, [5, 10, 12], [50, 40, 17], 2, 180);
     tube(vol, [30, 26, 15], [55, 5, 12], 2, 160);
     const rand = lcg(4);
@@ -581,7 +476,7 @@ describe('meanshift: traces', () => {
   });
 
   it('stops with a CancelledError when aborted', async () => {
-    const vol = volume([160, 160, 60]);
+    const vol = blankVolume([160, 160, 60]);
     const rand = lcg(9);
     for (let i = 0; i < vol.data.length; i++) vol.data[i] = Math.floor(rand() * 256);
     const ac = new AbortController();

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../host/core/paths.js';
+import { lcg } from '../helpers/synthetic-volumes.js';
 
 // nctuTW's tip-finder stages and the shared kernels they run on (thinning, component labelling,
 // GD path merging), each on tiny hand-made images through the _test hooks.
@@ -23,10 +24,6 @@ function image(dims: Vec3) {
   };
 }
 const triples = (a: Float64Array): Vec3[] => Array.from({ length: a.length / 3 }, (_, i) => [a[3 * i], a[3 * i + 1], a[3 * i + 2]]);
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 
 describe('grey threshold (ImagePreprocessforTracing)', () => {
   it('keeps the brightest 90 % of the non-zero voxels', () => {

@@ -1,32 +1,23 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { canvas, drawBall, drawTube, type Canvas, type Vec3 } from '../../bench/lib/synthetic.js';
+import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../host/core/errors.js';
-import { hostVersion, packageRoot } from '../../host/core/paths.js';
+import { hostVersion } from '../../host/core/paths.js';
+import type { Vec3 } from '../../host/core/volume.js';
 import type { SwcNode, Tree } from '../../host/morph/tree.js';
 import { checkManifest } from '../../host/registry/manifest-validator.js';
 import { resolveParams } from '../../host/registry/params.js';
-import { PluginRegistry } from '../../host/registry/registry.js';
-import { loadTracer } from '../../host/runtime/load-tracer.js';
 import type { TraceResult } from '../../host/runtime/tracer.js';
 import { formatMarkers, readHandover } from '../../plugins/nctuTW_GD/index.js';
-
-const registry = new PluginRegistry('0.1.0', [{ dir: join(packageRoot(), 'plugins'), source: 'builtin' }]);
-const scratchRoot = mkdtempSync(join(tmpdir(), 'nt-nctu-'));
-afterAll(() => rmSync(scratchRoot, { recursive: true, force: true }));
+import { registry, traceBuiltin } from '../helpers/builtin-tracers.js';
+import { canvas, drawBall, drawTube, type Canvas } from '../helpers/synthetic-volumes.js';
+import { cableLength, distToSegment } from '../helpers/tree-measures.js';
 
 interface Run extends TraceResult { markers: Vec3[] | undefined; markerText: string | undefined; scratch: string[] }
 
+/** A run of the variant, with what it left in its scratch folder and the end-point marker file, if any. */
 async function trace(c: Canvas, variant = 'nctuTW_GD', overrides: Record<string, unknown> = {}, signal?: AbortSignal): Promise<Run> {
-  const ref = registry.getVariant(variant);
-  const tracer = await loadTracer(ref.plugin);
-  const scratchDir = mkdtempSync(join(scratchRoot, 'job-'));
-  const r = await tracer.trace({
-    volume: { data: c.data, dims: c.dims, spacing: [1, 1, 1] }, params: resolveParams(ref, overrides), seeds: [],
-    signal: signal ?? new AbortController().signal, progress: () => {}, scratchDir,
-  });
+  const { scratchDir, ...r } = await traceBuiltin(variant, c, { overrides, signal, allowScratchFiles: true });
   const scratch = readdirSync(scratchDir);
   const markerText = scratch.includes('EndPoints3D.marker') ? readFileSync(join(scratchDir, 'EndPoints3D.marker'), 'utf8') : undefined;
   const markers = markerText === undefined ? undefined : markerText.trim().split('\n').map((l) => l.split(',').map(Number) as Vec3);
@@ -37,16 +28,6 @@ const dist = (a: { x: number; y: number; z: number } | Vec3, b: Vec3) => {
   const p = Array.isArray(a) ? a : [a.x, a.y, a.z];
   return Math.hypot(p[0] - b[0], p[1] - b[1], p[2] - b[2]);
 };
-function distToSegment(p: SwcNode, a: Vec3, b: Vec3): number {
-  const d = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-  const len2 = d[0] ** 2 + d[1] ** 2 + d[2] ** 2;
-  const t = Math.max(0, Math.min(1, ((p.x - a[0]) * d[0] + (p.y - a[1]) * d[1] + (p.z - a[2]) * d[2]) / len2));
-  return Math.hypot(a[0] + t * d[0] - p.x, a[1] + t * d[1] - p.y, a[2] + t * d[2] - p.z);
-}
-function cableLength(t: Tree): number {
-  const ids = new Map(t.nodes.map((n) => [n.id, n]));
-  return t.nodes.reduce((s, n) => (n.parent === -1 ? s : s + dist(n, [ids.get(n.parent)!.x, ids.get(n.parent)!.y, ids.get(n.parent)!.z])), 0);
-}
 /**
  * The segments Vaa3D wrote share their meeting points as separate nodes with identical
  * coordinates; joining those (as sort_swc would) gives the tree whose degrees are counted here.

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { packageRoot } from '../../host/core/paths.js';
 import type { Vec3, Volume } from '../../host/core/volume.js';
 import type { SwcNode, Tree } from '../../host/morph/tree.js';
-import { PluginRegistry } from '../../host/registry/registry.js';
 import { resolveParams } from '../../host/registry/params.js';
-import { loadTracer } from '../../host/runtime/load-tracer.js';
 import { loadAddon, type NativeTracerFn } from '../../host/runtime/native-addon.js';
-import type { TraceResult } from '../../host/runtime/tracer.js';
-
-const registry = new PluginRegistry('0.1.0', [{ dir: join(packageRoot(), 'plugins'), source: 'builtin' }]);
+import { registry, traceBuiltin } from '../helpers/builtin-tracers.js';
 
 type Seg = [Vec3, Vec3];
 
@@ -44,16 +36,8 @@ function neuron(dims: Vec3, soma: { c: Vec3; r: number }, tubes: Seg[], opts: { 
   return { data, dims, spacing: [1, 1, 1] };
 }
 
-async function trace(volume: Volume, overrides: Record<string, unknown> = {}): Promise<TraceResult> {
-  const ref = registry.getVariant('Rivulet');
-  const params = resolveParams(ref, overrides);
-  const tracer = await loadTracer(ref.plugin);
-  const scratchDir = mkdtempSync(join(tmpdir(), 'nt-rivulet-'));
-  const res = await tracer.trace({ volume, params, seeds: [], signal: new AbortController().signal, progress: () => {}, scratchDir });
-  // The tracer never writes anything, not even into its scratch folder.
-  expect(readdirSync(scratchDir)).toEqual([]);
-  return res;
-}
+// The tracer never writes anything, not even into its scratch folder: traceBuiltin checks.
+const trace = (volume: Volume, overrides: Record<string, unknown> = {}) => traceBuiltin('Rivulet', volume, { overrides });
 
 function childrenOf(tree: Tree): Map<number, SwcNode[]> {
   const m = new Map<number, SwcNode[]>();

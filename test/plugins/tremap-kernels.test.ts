@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canvas, drawTube, rng, type Vec3 } from '../../bench/lib/synthetic.js';
 import { packageRoot } from '../../host/core/paths.js';
+import type { Vec3 } from '../../host/core/volume.js';
+import { canvas, drawTube, rng } from '../helpers/synthetic-volumes.js';
 
 interface Hooks {
   _testTremapProjection(data: Uint8Array, dims: Vec3, plane: number, thresh: number, sixthOfNine: boolean): { mip: Uint8Array; binary: Uint8Array; dims: Vec3 };

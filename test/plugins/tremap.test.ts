@@ -1,43 +1,18 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { canvas, drawBall, drawTube, rng, type Vec3 } from '../../bench/lib/synthetic.js';
+import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../host/core/errors.js';
 import { hostVersion, packageRoot } from '../../host/core/paths.js';
+import type { Vec3 } from '../../host/core/volume.js';
 import type { SwcNode } from '../../host/morph/tree.js';
 import { checkManifest } from '../../host/registry/manifest-validator.js';
 import { resolveParams } from '../../host/registry/params.js';
-import { PluginRegistry } from '../../host/registry/registry.js';
-import { loadTracer } from '../../host/runtime/load-tracer.js';
-import type { TraceResult } from '../../host/runtime/tracer.js';
+import { registry, traceBuiltin, type TraceOptions } from '../helpers/builtin-tracers.js';
+import { canvas, drawBall, drawTube, rng } from '../helpers/synthetic-volumes.js';
+import { cableLength, roots } from '../helpers/tree-measures.js';
 
-const registry = new PluginRegistry('0.1.0', [{ dir: join(packageRoot(), 'plugins'), source: 'builtin' }]);
-const scratchRoot = mkdtempSync(join(tmpdir(), 'nt-tremap-test-'));
-afterAll(() => rmSync(scratchRoot, { recursive: true, force: true }));
-
-interface RunOptions {
-  overrides?: Record<string, unknown>;
-  variant?: string;
-  signal?: AbortSignal;
-  progress?: (f: number, note?: string) => void;
-}
-
-async function trace(data: Uint8Array, dims: Vec3, opts: RunOptions = {}): Promise<TraceResult & { scratchDir: string }> {
-  const ref = registry.getVariant(opts.variant ?? 'XY_3D_TreMap');
-  const params = resolveParams(ref, opts.overrides ?? {});
-  const tracer = await loadTracer(ref.plugin);
-  const scratchDir = mkdtempSync(join(scratchRoot, 'job-'));
-  const r = await tracer.trace({
-    volume: { data, dims, spacing: [1, 1, 1] }, params, seeds: [],
-    signal: opts.signal ?? new AbortController().signal, progress: opts.progress ?? (() => {}), scratchDir,
-  });
-  return { ...r, scratchDir };
-}
-
-function roots(nodes: SwcNode[]): SwcNode[] {
-  return nodes.filter((n) => n.parent === -1);
-}
+const trace = (data: Uint8Array, dims: Vec3, { variant = 'XY_3D_TreMap', ...opts }: TraceOptions & { variant?: string } = {}) =>
+  traceBuiltin(variant, { data, dims }, { ...opts, allowScratchFiles: true });
 
 /** Every structural promise of the output: ids 1..N in order, parents before children, radius 2. */
 function expectWellFormed(nodes: SwcNode[]): void {
@@ -46,16 +21,6 @@ function expectWellFormed(nodes: SwcNode[]): void {
     expect(n.parent).toBeLessThan(n.id);
     expect(n.radius).toBe(2);
   });
-}
-
-function pathLength(nodes: SwcNode[]): number {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  let len = 0;
-  for (const n of nodes) {
-    const p = byId.get(n.parent);
-    if (p) len += Math.hypot(n.x - p.x, n.y - p.y, n.z - p.z);
-  }
-  return len;
 }
 
 describe('XY_3D_TreMap manifest', () => {
@@ -93,8 +58,8 @@ describe('XY_3D_TreMap tracing', () => {
     const xs = nodes.map((n) => n.x);
     expect(Math.min(...xs)).toBeLessThanOrEqual(13);
     expect(Math.max(...xs)).toBeGreaterThanOrEqual(115);
-    expect(pathLength(nodes)).toBeGreaterThan(100);
-    expect(pathLength(nodes)).toBeLessThan(116);
+    expect(cableLength(nodes)).toBeGreaterThan(100);
+    expect(cableLength(nodes)).toBeLessThan(116);
     expect(meta).toMatchObject({ components: 1, componentsTraced: 1, app2BkgThresh: 5, app2BkgThreshAuto: 0, rayLinksFailed: 0, chainsBroken: 0 });
     expect(readdirSync(scratchDir)).toEqual([]);  // nothing written, not even in its own scratch folder
   });
@@ -180,7 +145,7 @@ describe('XY_3D_TreMap tracing', () => {
     expectWellFormed(tree.nodes);
     expect(tree.nodes.length).toBeGreaterThan(5);
     for (const n of tree.nodes) expect([n.z, Math.abs(n.y - 20) <= 1]).toEqual([0, true]);
-    expect(pathLength(tree.nodes)).toBeGreaterThan(70);
+    expect(cableLength(tree.nodes)).toBeGreaterThan(70);
   });
 
   it('labels the below-mean level of a dark image as regiongrow does, and returns an empty tree', async () => {

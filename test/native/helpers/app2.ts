@@ -4,13 +4,12 @@
  * manifest's parameter schema), and a one-call trace through the native adapter.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { packageRoot } from '../../../host/core/paths.js';
 import type { Vec3, VoxelArray } from '../../../host/core/volume.js';
-import { nativeTracer } from '../../../host/runtime/native-addon.js';
+import { loadAddon, nativeTracer } from '../../../host/runtime/native-addon.js';
 import { nativeTracerAdapter } from '../../../host/runtime/native-runner.js';
 import type { TraceResult } from '../../../host/runtime/tracer.js';
 import type { SwcNode } from '../../../host/morph/tree.js';
@@ -36,8 +35,7 @@ export function app2Params(variant: string, overrides: Record<string, unknown> =
 
 /** The built addon, for the synchronous _test* kernel hooks. */
 export function addon(): Record<string, (...args: unknown[]) => unknown> {
-  const require = createRequire(import.meta.url);
-  return require(join(packageRoot(), 'build', 'Release', 'neurotrace_native.node')) as Record<string, (...args: unknown[]) => unknown>;
+  return loadAddon('neurotrace_native') as unknown as Record<string, (...args: unknown[]) => unknown>;
 }
 
 export interface TraceOptions {
@@ -69,16 +67,5 @@ export function childCounts(nodes: SwcNode[]): Map<number, number> {
   return m;
 }
 
-export function pathLength(nodes: SwcNode[]): number {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  let len = 0;
-  for (const n of nodes) {
-    const p = byId.get(n.parent);
-    if (p) len += Math.hypot(n.x - p.x, n.y - p.y, n.z - p.z);
-  }
-  return len;
-}
-
-export function roots(nodes: SwcNode[]): SwcNode[] {
-  return nodes.filter((n) => n.parent === -1);
-}
+// Kept under the names the APP2 tests have always imported.
+export { cableLength as pathLength, roots } from '../../helpers/tree-measures.js';
