@@ -22,6 +22,14 @@ class TraceContext {
   // Cores call this at natural checkpoints (between stages, every few thousand heap pops).
   void checkCancel() const { if (cancelled()) throw Cancelled(); }
   void progress(double fraction, const std::string& note = "") const { if (report_) report_(fraction, note); }
+  // For one tracer core calling another (as Vaa3D plugins call each other): the same cancel flag,
+  // the inner core's progress mapped into [lo, hi] of this one, its notes prefixed.
+  TraceContext nested(double lo, double hi, const std::string& prefix) const {
+    auto outer = report_;
+    return TraceContext(cancelFlag_, [outer, lo, hi, prefix](double f, const std::string& note) {
+      if (outer) outer(lo + (hi - lo) * f, prefix + note);
+    });
+  }
 
  private:
   const int32_t* cancelFlag_;

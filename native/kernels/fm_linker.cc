@@ -90,10 +90,16 @@ struct Source {
 // Marches from the sources until more than stopAfter targets have been taken off the heap (the
 // last one is left un-ALIVE, as in the original) or the heap runs dry. Returns the node slots of
 // the targets taken off, in order.
+// box (optional): march only inside it. With leftBox, the march stops (*leftBox = true) when it
+// takes off the heap a non-target voxel that has a neighbour outside the box, i.e. just before the
+// first step an unrestricted march would take out of it; until then both marches are step for
+// step the same, so a target reached without that stop is exactly the unrestricted result.
+// Without leftBox the box's faces are walls.
 template <class Nodes, class IsTarget>
 std::vector<int32_t> march(Nodes& N, const uint8_t* J, const Dims& d, const double gi[256], int cnn,
                            const std::vector<Source>& sources, IsTarget isTarget, size_t stopAfter,
-                           const Checkpoint& cp, int64_t& pops) {
+                           const Checkpoint& cp, int64_t& pops, const LinkBox* box = nullptr,
+                           bool* leftBox = nullptr) {
   Offset offs[26];
   const int nOffs = stencil(cnn, false, offs);
   const double factor[4] = {0.0, 1.0, 1.414214, 1.732051};
@@ -124,11 +130,18 @@ std::vector<int32_t> march(Nodes& N, const uint8_t* J, const Dims& d, const doub
     }
     N.state[static_cast<size_t>(p)] = kAlive;
     const int64_t z = idx / sz, y = (idx / sy) % d.ny, x = idx % d.nx;
+    if (box && leftBox && ((x == box->x0 && x > 0) || (x == box->x1 && x < d.nx - 1) || (y == box->y0 && y > 0) ||
+                           (y == box->y1 && y < d.ny - 1) || (z == box->z0 && z > 0) || (z == box->z1 && z < d.nz - 1))) {
+      *leftBox = true;
+      break;
+    }
     const double giP = gi[J[idx]];
     const double phiP = N.phi[static_cast<size_t>(p)];
     for (int k = 0; k < nOffs; ++k) {
       const int64_t xx = x + offs[k].dx, yy = y + offs[k].dy, zz = z + offs[k].dz;
       if (!d.inside(xx, yy, zz)) continue;
+      // only reached without leftBox (a walled box): its faces are walls
+      if (box && (xx < box->x0 || xx > box->x1 || yy < box->y0 || yy > box->y1 || zz < box->z0 || zz > box->z1)) continue;
       const int64_t nidx = idx + offs[k].dx + offs[k].dy * sy + offs[k].dz * sz;
       int32_t n = N.get(nidx, xx, yy, zz);
       if (n >= 0 && N.state[static_cast<size_t>(n)] == kAlive) continue;
@@ -346,7 +359,7 @@ int64_t markerIndex(Point3 q, const Dims& d) {
 }  // namespace
 
 LinkPath fastmarchingLink(const uint8_t* img, const Dims& d, const std::vector<Point3>& sources,
-                          const std::vector<Point3>& targets, int cnn, const Checkpoint& cp) {
+                          const std::vector<Point3>& targets, int cnn, const Checkpoint& cp, const LinkOptions& opt) {
   checkCnn(cnn);
   LinkPath out;
   const int64_t n = d.voxels();
@@ -373,9 +386,26 @@ LinkPath fastmarchingLink(const uint8_t* img, const Dims& d, const std::vector<P
 
   // GI normalised by the image's true minimum and maximum
   uint8_t mn = 255, mx = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    if (img[i] < mn) mn = img[i];
-    if (img[i] > mx) mx = img[i];
+  if (opt.minValue >= 0 && opt.maxValue >= 0) {
+    mn = static_cast<uint8_t>(opt.minValue);
+    mx = static_cast<uint8_t>(opt.maxValue);
+  } else {
+    for (int64_t i = 0; i < n; ++i) {
+      if (img[i] < mn) mn = img[i];
+      if (img[i] > mx) mx = img[i];
+    }
+  }
+  LinkBox box;
+  if (opt.box) {
+    box = *opt.box;
+    box.x0 = std::max<int64_t>(0, box.x0); box.y0 = std::max<int64_t>(0, box.y0); box.z0 = std::max<int64_t>(0, box.z0);
+    box.x1 = std::min(d.nx - 1, box.x1); box.y1 = std::min(d.ny - 1, box.y1); box.z1 = std::min(d.nz - 1, box.z1);
+    auto in = [&](int64_t idx) {
+      const int64_t x = idx % d.nx, y = (idx / d.nx) % d.ny, z = idx / (d.nx * d.ny);
+      return x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1 && z >= box.z0 && z <= box.z1;
+    };
+    for (const Source& s : src)
+      if (!in(s.idx)) throw std::invalid_argument("fast-marching linker: a source lies outside the search box");
   }
   double gi[256];
   for (int v = 0; v < 256; ++v) {
@@ -387,8 +417,9 @@ LinkPath fastmarchingLink(const uint8_t* img, const Dims& d, const std::vector<P
 
   SparseNodes nodes(d);
   const std::vector<int32_t> reached =
-      march(nodes, img, d, gi, cnn, src, [&](int64_t idx) { return tarAt.count(idx) > 0; }, 0, cp, out.marched);
-  if (reached.empty()) return out;
+      march(nodes, img, d, gi, cnn, src, [&](int64_t idx) { return tarAt.count(idx) > 0; }, 0, cp, out.marched,
+            opt.box ? &box : nullptr, opt.box && opt.walledBox ? nullptr : &out.leftBox);
+  if (reached.empty() || out.leftBox) return out;
 
   const int32_t stopNode = reached.back();
   const int64_t stopIdx = nodes.voxel(stopNode);

@@ -40,12 +40,32 @@ struct LinkPath {
   std::vector<Point3> points;
   double cost = 0;       // arrival time at the target
   int64_t marched = 0;   // voxels taken off the heap
+  bool leftBox = false;  // with LinkOptions::box: the march reached the box's edge first (nothing reached)
+};
+
+// Inclusive voxel bounds.
+struct LinkBox {
+  int64_t x0 = 0, y0 = 0, z0 = 0, x1 = 0, y1 = 0, z1 = 0;
+};
+
+struct LinkOptions {
+  // GI normalisation range; both < 0: the image's own minimum and maximum (scanned per call).
+  int minValue = -1, maxValue = -1;
+  // Search only inside this box (clipped to the image; sources must lie inside). If the march
+  // would step out of it before reaching a target, the result has leftBox set and nothing
+  // reached: the caller grows the box and asks again. A result without leftBox is exactly the
+  // unrestricted one (same path, same ties), as the march up to that point is the same.
+  const LinkBox* box = nullptr;
+  // With box: treat its faces as walls instead of reporting leftBox; the result is then the best
+  // path inside the box, which need not be the unrestricted one.
+  bool walledBox = false;
 };
 
 // Sources and targets are rounded to voxels ((long)(c + 0.5) per axis); ones outside the image are
 // ignored. cnn: 1 -> 6, 2 -> 18, 3 -> 26 neighbours.
 LinkPath fastmarchingLink(const uint8_t* img, const Dims& d, const std::vector<Point3>& sources,
-                          const std::vector<Point3>& targets, int cnn, const Checkpoint& cp = {});
+                          const std::vector<Point3>& targets, int cnn, const Checkpoint& cp = {},
+                          const LinkOptions& opt = {});
 
 struct RayDrawing {
   // points[0] lies on the last ray; points[i + 1] is the parent of points[i]; the last point has no

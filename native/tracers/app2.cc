@@ -322,4 +322,10 @@ nt::NativeTree runApp2(const nt::VolumeView& vol, const nt::Params& params, cons
 
 }  // namespace
 
+namespace nt::app2 {
+NativeTree trace(const VolumeView& vol, const Params& params, const std::vector<Seed>& seeds, TraceContext& ctx) {
+  return runApp2(vol, params, seeds, ctx);
+}
+}  // namespace nt::app2
+
 NT_TRACER("app2", runApp2);
