@@ -1,31 +1,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hostVersion, packageRoot } from '../../host/core/paths.js';
 import { UsageError } from '../../host/core/errors.js';
 import { runBench, type BenchOptions } from '../../host/bench/bench.js';
 import { benchImagesFromDataset } from '../../host/bench/dataset-images.js';
 import { hostVariantRunners } from '../../host/bench/host-variants.js';
 import { RunStore } from '../../host/bench/run-store.js';
-import { generateDemoDataset } from '../../host/dataset/synthetic/generate.js';
 import type { RunRecord } from '../../host/generated/run-record.js';
-import { PluginRegistry } from '../../host/registry/registry.js';
 import { manifest, tempDir, writePlugin } from '../helpers/plugin-fixtures.js';
+import { noisyGoldDataset, testPluginRegistry } from '../helpers/noisy-gold.js';
 
-const root = packageRoot();
-const registry = (...extra: string[]) => new PluginRegistry(hostVersion(), [
-  { dir: join(root, 'test', 'fixtures', 'plugins'), source: 'path' },
-  { dir: join(root, 'plugins', 'Consensus'), source: 'path' },
-  ...extra.map((dir) => ({ dir, source: 'path' as const })),
-]);
+const registry = testPluginRegistry;
 const IMAGES = ['syn-001', 'syn-002'];
 
 let datasetDir: string;
 beforeAll(async () => {
-  datasetDir = join(tempDir('nt-host-variants-'), 'dataset');
-  await generateDemoDataset(datasetDir, { count: 2, seed: 4 });
-  // Read by the noisy-gold test plugin in the bench's job processes (they inherit the environment).
-  process.env.NT_TEST_NOISY_GOLD_DATASET = datasetDir;
+  datasetDir = await noisyGoldDataset('nt-host-variants-', 4);
 }, 120_000);
 
 async function bench(out: string, variants: string[], more: Partial<BenchOptions> = {}) {

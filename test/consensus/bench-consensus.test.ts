@@ -1,31 +1,22 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hostVersion, packageRoot } from '../../host/core/paths.js';
 import { runBench } from '../../host/bench/bench.js';
 import { benchImagesFromDataset } from '../../host/bench/dataset-images.js';
 import { hostVariantRunners } from '../../host/bench/host-variants.js';
 import { RunStore } from '../../host/bench/run-store.js';
 import { scoreColumns } from '../../host/bench/score-columns.js';
-import { generateDemoDataset } from '../../host/dataset/synthetic/generate.js';
 import type { RunRecord } from '../../host/generated/run-record.js';
 import { readSwc } from '../../host/io/swc.js';
-import { PluginRegistry } from '../../host/registry/registry.js';
 import { tempDir } from '../helpers/plugin-fixtures.js';
+import { noisyGoldDataset, testPluginRegistry } from '../helpers/noisy-gold.js';
 
-const root = packageRoot();
-const registry = () => new PluginRegistry(hostVersion(), [
-  { dir: join(root, 'test', 'fixtures', 'plugins'), source: 'path' },
-  { dir: join(root, 'plugins', 'Consensus'), source: 'path' },
-]);
+const registry = () => testPluginRegistry();
 const NOISY = ['t-noisy-a', 't-noisy-b', 't-noisy-c', 't-noisy-d', 't-noisy-spur'];
 
 let datasetDir: string;
 beforeAll(async () => {
-  datasetDir = join(tempDir('nt-consensus-bench-'), 'dataset');
-  await generateDemoDataset(datasetDir, { count: 2, seed: 3 });
-  // Read by the noisy-gold test plugin in the bench's job processes (they inherit the environment).
-  process.env.NT_TEST_NOISY_GOLD_DATASET = datasetDir;
+  datasetDir = await noisyGoldDataset('nt-consensus-bench-', 3);
 }, 120_000);
 
 async function bench(variants: string[]): Promise<{ out: string; recs: RunRecord[] }> {
