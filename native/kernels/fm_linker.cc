@@ -90,16 +90,15 @@ struct Source {
 // Marches from the sources until more than stopAfter targets have been taken off the heap (the
 // last one is left un-ALIVE, as in the original) or the heap runs dry. Returns the node slots of
 // the targets taken off, in order.
-// box (optional): march only inside it. With leftBox, the march stops (*leftBox = true) when it
-// takes off the heap a non-target voxel that has a neighbour outside the box, i.e. just before the
-// first step an unrestricted march would take out of it; until then both marches are step for
-// step the same, so a target reached without that stop is exactly the unrestricted result.
-// Without leftBox the box's faces are walls.
+// box (optional): march only inside it, its faces acting as walls. *touchedBox is set when the
+// march takes off the heap a non-target voxel with a neighbour outside the box: the first moment
+// an unrestricted march would step out of it. Until then both marches are step for step the same,
+// so targets reached before that are exactly the unrestricted result.
 template <class Nodes, class IsTarget>
 std::vector<int32_t> march(Nodes& N, const uint8_t* J, const Dims& d, const double gi[256], int cnn,
                            const std::vector<Source>& sources, IsTarget isTarget, size_t stopAfter,
                            const Checkpoint& cp, int64_t& pops, const LinkBox* box = nullptr,
-                           bool* leftBox = nullptr) {
+                           bool* touchedBox = nullptr) {
   Offset offs[26];
   const int nOffs = stencil(cnn, false, offs);
   const double factor[4] = {0.0, 1.0, 1.414214, 1.732051};
@@ -130,17 +129,15 @@ std::vector<int32_t> march(Nodes& N, const uint8_t* J, const Dims& d, const doub
     }
     N.state[static_cast<size_t>(p)] = kAlive;
     const int64_t z = idx / sz, y = (idx / sy) % d.ny, x = idx % d.nx;
-    if (box && leftBox && ((x == box->x0 && x > 0) || (x == box->x1 && x < d.nx - 1) || (y == box->y0 && y > 0) ||
-                           (y == box->y1 && y < d.ny - 1) || (z == box->z0 && z > 0) || (z == box->z1 && z < d.nz - 1))) {
-      *leftBox = true;
-      break;
-    }
+    if (box && !*touchedBox &&
+        ((x == box->x0 && x > 0) || (x == box->x1 && x < d.nx - 1) || (y == box->y0 && y > 0) ||
+         (y == box->y1 && y < d.ny - 1) || (z == box->z0 && z > 0) || (z == box->z1 && z < d.nz - 1)))
+      *touchedBox = true;
     const double giP = gi[J[idx]];
     const double phiP = N.phi[static_cast<size_t>(p)];
     for (int k = 0; k < nOffs; ++k) {
       const int64_t xx = x + offs[k].dx, yy = y + offs[k].dy, zz = z + offs[k].dz;
       if (!d.inside(xx, yy, zz)) continue;
-      // only reached without leftBox (a walled box): its faces are walls
       if (box && (xx < box->x0 || xx > box->x1 || yy < box->y0 || yy > box->y1 || zz < box->z0 || zz > box->z1)) continue;
       const int64_t nidx = idx + offs[k].dx + offs[k].dy * sy + offs[k].dz * sz;
       int32_t n = N.get(nidx, xx, yy, zz);
@@ -418,8 +415,8 @@ LinkPath fastmarchingLink(const uint8_t* img, const Dims& d, const std::vector<P
   SparseNodes nodes(d);
   const std::vector<int32_t> reached =
       march(nodes, img, d, gi, cnn, src, [&](int64_t idx) { return tarAt.count(idx) > 0; }, 0, cp, out.marched,
-            opt.box ? &box : nullptr, opt.box && opt.walledBox ? nullptr : &out.leftBox);
-  if (reached.empty() || out.leftBox) return out;
+            opt.box ? &box : nullptr, &out.touchedBox);
+  if (reached.empty()) return out;
 
   const int32_t stopNode = reached.back();
   const int64_t stopIdx = nodes.voxel(stopNode);

@@ -40,7 +40,10 @@ struct LinkPath {
   std::vector<Point3> points;
   double cost = 0;       // arrival time at the target
   int64_t marched = 0;   // voxels taken off the heap
-  bool leftBox = false;  // with LinkOptions::box: the march reached the box's edge first (nothing reached)
+  // With LinkOptions::box: the march reached the box's faces before its target, so the result is
+  // the best path inside the box and may differ from the whole image's. Without it, the result is
+  // exactly the unrestricted one.
+  bool touchedBox = false;
 };
 
 // Inclusive voxel bounds.
@@ -51,14 +54,10 @@ struct LinkBox {
 struct LinkOptions {
   // GI normalisation range; both < 0: the image's own minimum and maximum (scanned per call).
   int minValue = -1, maxValue = -1;
-  // Search only inside this box (clipped to the image; sources must lie inside). If the march
-  // would step out of it before reaching a target, the result has leftBox set and nothing
-  // reached: the caller grows the box and asks again. A result without leftBox is exactly the
-  // unrestricted one (same path, same ties), as the march up to that point is the same.
+  // Search only inside this box (clipped to the image; sources must lie inside), its faces acting
+  // as walls; LinkPath::touchedBox says whether they may have changed the result (a caller that
+  // needs the whole-image result grows the box and asks again).
   const LinkBox* box = nullptr;
-  // With box: treat its faces as walls instead of reporting leftBox; the result is then the best
-  // path inside the box, which need not be the unrestricted one.
-  bool walledBox = false;
 };
 
 // Sources and targets are rounded to voxels ((long)(c + 0.5) per axis); ones outside the image are

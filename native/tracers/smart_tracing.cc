@@ -218,7 +218,6 @@ nt::NativeTree runSmartTracing(const nt::VolumeView& vol, const nt::Params& para
       {"segments", static_cast<double>(ss.segments)},
       {"segmentsPerturbed", static_cast<double>(ss.perturbed)},
       {"segmentsUnlinked", static_cast<double>(ss.unlinked)},
-      {"linkBoxRetries", static_cast<double>(ss.boxRetries)},
       {"linkVoxelsMarched", static_cast<double>(ss.marched)},
       {"linksInWalledBox", static_cast<double>(ss.walled)},
       {"scoreThreshUsed", smp.scoreThreshUsed},

@@ -12,9 +12,6 @@ using namespace nt::kern;
 
 namespace {
 
-// How often a segment's search box may double before its faces become walls.
-constexpr int kBoxDoublings = 0;
-
 struct Pt { double x, y, z; };
 
 // get_linker_intensScore: intensities at the truncated coordinates (0 outside the image), then
@@ -95,26 +92,16 @@ std::vector<double> perturbationScores(const uint8_t* img, const Dims& d, const 
     const Point3 sub{t.x[line.front()], t.y[line.front()], t.z[line.front()]};
     const Point3 tar{t.x[line.back()], t.y[line.back()], t.z[line.back()]};
     // The original marches over the whole image, which costs segments x image size (hours on a
-    // noisy 256x256x128 image with thousands of segments). A march confined to a box around the
-    // segment that reaches the target before touching the box's faces is the same march
-    // (fm_linker.h); the box is the segment's bounding box grown by 2 r_max + 4 (the mask plus
-    // 4 voxels). If the march reaches the faces first, the best detour inside the box is taken
-    // (a difference from the original, counted in the run's metadata).
-    LinkPath link;
-    const int64_t m0 = static_cast<int64_t>(std::ceil(2 * rmax)) + 4;
-    for (int attempt = 0;; ++attempt) {
-      const int64_t margin = m0 << attempt;
-      const LinkBox b{box.x0 - margin, box.y0 - margin, box.z0 - margin, box.x1 + margin, box.y1 + margin, box.z1 + margin};
-      const bool whole = b.x0 <= 0 && b.y0 <= 0 && b.z0 <= 0 && b.x1 >= d.nx - 1 && b.y1 >= d.ny - 1 && b.z1 >= d.nz - 1;
-      lo.box = whole || !confine ? nullptr : &b;
-      lo.walledBox = attempt >= kBoxDoublings;
-      link = fastmarchingLink(work.data(), d, {sub}, {tar}, 2, cp, lo);
-      if (!link.leftBox) {
-        if (lo.box && lo.walledBox) ++st.walled;
-        break;
-      }
-      ++st.boxRetries;
-    }
+    // noisy 256x256x128 image with thousands of segments). Here the march is walled in by the
+    // segment's bounding box grown by 2 r_max + 4 (the mask plus 4 voxels); when it reaches the
+    // target before touching the walls it is the whole-image march step for step (fm_linker.h),
+    // otherwise the best detour inside the box is taken (a difference from the original, counted
+    // in the run's metadata).
+    const int64_t m = static_cast<int64_t>(std::ceil(2 * rmax)) + 4;
+    const LinkBox b{box.x0 - m, box.y0 - m, box.z0 - m, box.x1 + m, box.y1 + m, box.z1 + m};
+    if (confine) lo.box = &b;
+    const LinkPath link = fastmarchingLink(work.data(), d, {sub}, {tar}, 2, cp, lo);
+    st.walled += link.touchedBox;
     for (int64_t v : painted) {
       --hist[0];
       ++hist[img[v]];

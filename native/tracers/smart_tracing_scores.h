@@ -27,9 +27,8 @@ struct ScoreStats {
   int segments = 0;   // all segments
   int perturbed = 0;  // segments with a parent node (or of >= 2 nodes) that were re-linked
   int unlinked = 0;   // re-links the fast-marching linker could not make
-  int boxRetries = 0; // linker searches redone in a larger box (see perturbationScores)
   int64_t marched = 0; // voxels the final linker searches took off their heaps
-  int walled = 0;      // segments whose detour is the best inside their largest box, not the image's
+  int walled = 0;      // segments whose detour is the best inside their search box, not the image's
 };
 
 // One score per node: segments run from a tip or branch node up through single-child nodes; for
