@@ -20,10 +20,11 @@ struct Segment {
 
 struct V3 { int64_t x, y, z; };
 
-// Visits the in-bounds voxels of the ball of integer radius r around c in the original's
-// z, y, x loop order.
+// Visits the in-bounds voxels of the ball of integer radius r around c (|offset|^2 <= r^2) as
+// x runs: f(y, z, x0, x1) for each (z, y) row in the original's z, y order. Every use below only
+// sums integers or sets/bumps per-voxel values, so whole runs can be handled at once.
 template <class F>
-void forBall(const Dims& d, V3 c, int r, F&& f) {
+void forBallRows(const Dims& d, V3 c, int r, F&& f) {
   const int64_t rr = static_cast<int64_t>(r) * r;
   for (int64_t kk = -r; kk <= r; ++kk) {
     const int64_t z = c.z + kk;
@@ -31,14 +32,32 @@ void forBall(const Dims& d, V3 c, int r, F&& f) {
     for (int64_t jj = -r; jj <= r; ++jj) {
       const int64_t y = c.y + jj;
       if (y < 0 || y >= d.ny) continue;
-      for (int64_t ii = -r; ii <= r; ++ii) {
-        const int64_t x = c.x + ii;
-        if (x < 0 || x >= d.nx) continue;
-        if (ii * ii + jj * jj + kk * kk > rr) continue;
-        f(x, y, z);
-      }
+      const int64_t h = isqrtFloor(rr - jj * jj - kk * kk);
+      if (h < 0) continue;
+      const int64_t x0 = std::max<int64_t>(c.x - h, 0), x1 = std::min<int64_t>(c.x + h, d.nx - 1);
+      if (x0 > x1) continue;
+      f(y, z, x0, x1);
     }
   }
+}
+
+// The x run [x0, x1] of row (y, z) cut at brick boundaries: f(x, n) for n voxels from x, which
+// share one brick of a BrickMap and so lie contiguously in it.
+template <class F>
+void forBrickSpans(int64_t x0, int64_t x1, F&& f) {
+  constexpr int64_t kMask = BrickMap<uint8_t>::kSide - 1;
+  for (int64_t x = x0; x <= x1;) {
+    const int64_t end = std::min(x1, x | kMask);
+    f(x, end - x + 1);
+    x = end + 1;
+  }
+}
+
+// Sum of img over voxels x0..x1 of one row.
+inline int64_t rowSum(const uint8_t* row, int64_t x0, int64_t x1) {
+  int64_t s = 0;
+  for (int64_t x = x0; x <= x1; ++x) s += row[x];
+  return s;
 }
 
 }  // namespace
@@ -68,23 +87,31 @@ SwcList happ(const SwcList& tree, const uint8_t* img, const Dims& d, const HappO
   std::vector<int32_t> leaves;
   for (size_t i = 0; i < n; ++i)
     if (children[i] == 0) leaves.push_back(static_cast<int32_t>(i));
+  // APP2 walks up from each leaf in index order while its running sum reaches a node's best so
+  // far ('>=': a later leaf wins ties). When lengths tie often (uniform foreground) nearly every
+  // leaf walks to the root, O(leaves x depth). The same values come from one children-first
+  // pass: a node's best is the best of I(node)/255 + its children's bests (the sums are formed
+  // in the same order, so they are the same doubles), ties going to the higher leaf index.
   std::vector<double> topoDist(n, 0.0);
   std::vector<int32_t> topoLeaf(n, -1);
-  for (int32_t leaf : leaves) {
-    int32_t c = leaf;
-    topoLeaf[c] = leaf;
-    topoDist[c] = I(leaf) / 255.0;
-    int32_t p = parent[c];
-    while (p >= 0) {
+  {
+    std::vector<int32_t> pending(children);
+    std::vector<int32_t> ready(leaves);
+    for (int32_t leaf : leaves) {
+      topoLeaf[leaf] = leaf;
+      topoDist[leaf] = I(leaf) / 255.0;
+    }
+    while (!ready.empty()) {
+      const int32_t c = ready.back();
+      ready.pop_back();
+      const int32_t p = parent[c];
+      if (p < 0) continue;
       const double cand = I(p) / 255.0 + topoDist[c];
-      if (cand >= topoDist[p]) {  // '>=': a later leaf wins ties
+      if (topoLeaf[p] < 0 || cand > topoDist[p] || (cand == topoDist[p] && topoLeaf[c] > topoLeaf[p])) {
         topoDist[p] = cand;
         topoLeaf[p] = topoLeaf[c];
-      } else {
-        break;
       }
-      c = p;
-      p = parent[p];
+      if (--pending[p] == 0) ready.push_back(p);
     }
   }
   std::vector<Segment> segs(leaves.size());
@@ -165,14 +192,17 @@ SwcList happ(const SwcList& tree, const uint8_t* img, const Dims& d, const HappO
   const double radiusThresh = std::max(40.0, t);
   uint32_t work = 0;
   auto tick = [&] { if (cp && (++work & 1023) == 0) cp(); };
-  for (int32_t s : alive) {
-    const Segment& g = segs[s];
-    for (int32_t p = g.leaf;; p = parent[p]) {
-      tick();
-      radius[p] = markerRadiusXY(img, d, x[p], y[p], z[p], radiusThresh);
-      if (p == g.top) break;
+  {
+    RadiusEstimatorXY radiusOf([img](int64_t i) { return static_cast<double>(img[i]); }, d, radiusThresh);
+    for (int32_t s : alive) {
+      const Segment& g = segs[s];
+      for (int32_t p = g.leaf;; p = parent[p]) {
+        tick();
+        radius[p] = radiusOf(x[p], y[p], z[p]);
+        if (p == g.top) break;
+      }
     }
-  }
+  }  // its slice maps are freed here
   if (cp) cp();
 
   // 6. coverage pruning against a working copy C of I, kept as the set of erased voxels
@@ -193,12 +223,17 @@ SwcList happ(const SwcList& tree, const uint8_t* img, const Dims& d, const HappO
       if (C(v.x, v.y, v.z) == 0) {
         redundant += ip;
       } else {
-        double ball = 0, gone = 0;
-        forBall(d, v, static_cast<int>(radius[p]), [&](int64_t xx, int64_t yy, int64_t zz) {
-          ball += 1;
-          if (erased.get(xx, yy, zz) && img[d.index(xx, yy, zz)] != 0) gone += 1;
+        int64_t ball = 0, gone = 0;  // the original's double counters hold these integers exactly
+        forBallRows(d, v, static_cast<int>(radius[p]), [&](int64_t yy, int64_t zz, int64_t x0, int64_t x1) {
+          ball += x1 - x0 + 1;
+          const uint8_t* row = img + d.index(0, yy, zz);
+          forBrickSpans(x0, x1, [&](int64_t x, int64_t len) {
+            const uint8_t* e = erased.find(x, yy, zz);
+            if (!e) return;  // never erased
+            for (int64_t k = 0; k < len; ++k) gone += (e[k] != 0) & (row[x + k] != 0);
+          });
         });
-        if (ball > 0 && gone / ball > 0.1) redundant += ip;
+        if (ball > 0 && static_cast<double>(gone) / static_cast<double>(ball) > 0.1) redundant += ip;
         else signal += ip;
       }
       if (p == g.top) break;
@@ -212,7 +247,10 @@ SwcList happ(const SwcList& tree, const uint8_t* img, const Dims& d, const HappO
       }
       for (int32_t p : keep) {
         const int r = static_cast<int>(radius[p]);
-        if (r > 0) forBall(d, vox(p), r, [&](int64_t xx, int64_t yy, int64_t zz) { erased.at(xx, yy, zz) = 1; });
+        if (r > 0)
+          forBallRows(d, vox(p), r, [&](int64_t yy, int64_t zz, int64_t x0, int64_t x1) {
+            forBrickSpans(x0, x1, [&](int64_t x, int64_t len) { std::fill_n(&erased.at(x, yy, zz), len, uint8_t{1}); });
+          });
       }
       accepted.push_back(s);
       isAccepted[s] = 1;
@@ -252,14 +290,20 @@ SwcList happ(const SwcList& tree, const uint8_t* img, const Dims& d, const HappO
         if (par < 0) { again[i] = 0; continue; }
         const int r1 = static_cast<int>(radius[leaf]), r2 = static_cast<int>(radius[par]);
         const V3 c1 = vox(leaf), c2 = vox(par);
-        double inLeaf = 0, inBoth = 0;
-        forBall(d, c1, r1, [&](int64_t xx, int64_t yy, int64_t zz) {
-          const double v = Iat(xx, yy, zz);
-          inLeaf += v;
-          const int64_t dx = c2.x - xx, dy = c2.y - yy, dz = c2.z - zz;
-          if (dz * dz + dy * dy + dx * dx <= static_cast<int64_t>(r2) * r2) inBoth += v;
+        // integer sums of 8-bit values: exactly what the original's double sums held
+        int64_t inLeaf = 0, inBoth = 0;
+        const int64_t r2sq = static_cast<int64_t>(r2) * r2;
+        forBallRows(d, c1, r1, [&](int64_t yy, int64_t zz, int64_t x0, int64_t x1) {
+          const uint8_t* row = img + d.index(0, yy, zz);
+          inLeaf += rowSum(row, x0, x1);
+          // the part of the run inside the parent's ball
+          const int64_t dy = c2.y - yy, dz = c2.z - zz;
+          const int64_t h = isqrtFloor(r2sq - dy * dy - dz * dz);
+          if (h < 0) return;
+          const int64_t b0 = std::max(x0, c2.x - h), b1 = std::min(x1, c2.x + h);
+          if (b0 <= b1) inBoth += rowSum(row, b0, b1);
         });
-        if (inLeaf > 0 && inBoth / inLeaf >= 0.9) {
+        if (inLeaf > 0 && static_cast<double>(inBoth) / static_cast<double>(inLeaf) >= 0.9) {
           ++pruned;
           --childCnt[par];
           if (leaf != g.top) {
@@ -286,7 +330,13 @@ SwcList happ(const SwcList& tree, const uint8_t* img, const Dims& d, const HappO
       const Segment& g = segs[s];
       for (int32_t p = g.leaf;; p = parent[p]) {
         const int r = static_cast<int>(radius[p]);
-        if (r > 0) forBall(d, vox(p), r, [&](int64_t xx, int64_t yy, int64_t zz) { ++mask.at(xx, yy, zz); });
+        if (r > 0)
+          forBallRows(d, vox(p), r, [&](int64_t yy, int64_t zz, int64_t x0, int64_t x1) {
+            forBrickSpans(x0, x1, [&](int64_t x, int64_t len) {
+              uint16_t* m = &mask.at(x, yy, zz);
+              for (int64_t k = 0; k < len; ++k) ++m[k];
+            });
+          });
         if (p == g.top) break;
       }
     }
@@ -302,13 +352,19 @@ SwcList happ(const SwcList& tree, const uint8_t* img, const Dims& d, const HappO
         const int r = static_cast<int>(radius[leaf]);
         if (r <= 0) { again[i] = 0; continue; }
         const V3 c = vox(leaf);
-        double covered = 0, total = 0;
-        forBall(d, c, r, [&](int64_t xx, int64_t yy, int64_t zz) {
-          const double v = Iat(xx, yy, zz);
-          if (mask.get(xx, yy, zz) > 1) covered += v;
-          total += v;
+        int64_t covered = 0, total = 0;
+        forBallRows(d, c, r, [&](int64_t yy, int64_t zz, int64_t x0, int64_t x1) {
+          const uint8_t* row = img + d.index(0, yy, zz);
+          total += rowSum(row, x0, x1);
+          forBrickSpans(x0, x1, [&](int64_t x, int64_t len) {
+            const uint16_t* m = mask.find(x, yy, zz);
+            if (!m) return;  // no ball here
+            for (int64_t k = 0; k < len; ++k)
+              if (m[k] > 1) covered += row[x + k];
+          });
         });
-        if (covered / total >= 0.9) {  // 0/0 is NaN and fails, as in the original
+        // 0/0 is NaN and fails, as in the original
+        if (static_cast<double>(covered) / static_cast<double>(total) >= 0.9) {
           if (childCnt[leaf] == 0) {
             ++pruned;
             const int32_t par = parent[leaf];
@@ -320,9 +376,13 @@ SwcList happ(const SwcList& tree, const uint8_t* img, const Dims& d, const HappO
               g.leaf = g.top = -1;
               again[i] = 0;
             }
-            forBall(d, c, r, [&](int64_t xx, int64_t yy, int64_t zz) {
-              uint16_t* m = mask.find(xx, yy, zz);
-              if (m && *m > 1) --*m;
+            forBallRows(d, c, r, [&](int64_t yy, int64_t zz, int64_t x0, int64_t x1) {
+              forBrickSpans(x0, x1, [&](int64_t x, int64_t len) {
+                uint16_t* m = mask.find(x, yy, zz);
+                if (!m) return;
+                for (int64_t k = 0; k < len; ++k)
+                  if (m[k] > 1) --m[k];
+              });
             });
           } else {
             again[i] = 1;  // may become a leaf later

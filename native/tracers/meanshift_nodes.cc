@@ -19,11 +19,13 @@ std::vector<Ball> withRadii(const uint8_t* img, const kern::Dims& d, const std::
                             const kern::Checkpoint& cp) {
   std::vector<Ball> out(voxels.size());
   kern::parallelChunks(threads, voxels.size(), [&](int, size_t b, size_t e) {
+    // markerRadiusXY without the rings that cannot stop it (one estimator per thread: it builds
+    // its per-slice maps as it goes)
+    kern::RadiusEstimatorXY radiusOf([img](int64_t j) { return static_cast<double>(img[j]); }, d, kRadiusThresh);
     for (size_t i = b; i < e; ++i) {
       if (cp && ((i - b) & 1023) == 0) cp();
       Ball ball = ballAt(d, voxels[i]);
-      ball.r = kern::markerRadiusXY(img, d, static_cast<double>(ball.x), static_cast<double>(ball.y),
-                                    static_cast<double>(ball.z), kRadiusThresh);
+      ball.r = radiusOf(static_cast<double>(ball.x), static_cast<double>(ball.y), static_cast<double>(ball.z));
       out[i] = ball;
     }
   });
