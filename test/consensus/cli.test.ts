@@ -1,23 +1,13 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../host/cli/main.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { readSwc, writeSwc } from '../../host/io/swc.js';
 import { randomTree } from '../../host/metrics/random-tree.js';
 import { tempDir } from '../helpers/plugin-fixtures.js';
 import { jitter, shifted } from './helpers.js';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { err += String(s); return true; });
-  try {
-    return { code: await runCli(['node', 'neurotrace', ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = cliInProcess;
 
 afterEach(() => vi.restoreAllMocks());
 

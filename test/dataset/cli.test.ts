@@ -1,24 +1,12 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../host/cli/main.js';
-import { resetCliContainer } from '../../host/cli/context.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { writeImage } from '../../host/io/write-image.js';
 import { writeSwc } from '../../host/io/swc.js';
 import { tempDir } from './helpers.js';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  resetCliContainer();
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { err += String(s); return true; });
-  try {
-    return { code: await runCli(['node', 'neurotrace', ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = cliInProcess;
 
 const t = tempDir('cli');
 afterAll(() => t.cleanup());
